@@ -56,6 +56,6 @@ void gan_discriminate(gan *gn, const float *x, long n, float *out);
 /* Draws METRICS_SAMPLES generator samples with a private RNG (the training RNG is
  * untouched) and scores them; GS_ERR_STATE when the data set has no modes.
  * scratch must hold METRICS_SAMPLES*(z_dim+x_dim) floats. */
-gs_status gan_mode_stats(gan *gn, uint64_t seed, float *scratch, struct mode_stats *out);
+gs_status gan_mode_stats(gan *gn, uint64_t seed, float *scratch, mode_stats *out);
 
 #endif

@@ -75,7 +75,7 @@ void mlp_infer(mlp *net, const float *x, long n, float *out);
 
 void mlp_zero_grad(mlp *net);
 
-/* Backward from dout (batch, out_dim) of the last forward. When wgrad, adds the
+/* Backward from dout (batch, out_dim) of the last forward. When wgrad, writes the
  * weight, bias and prelu-slope gradients into grads; when din is not NULL, writes
  * the gradient with respect to the input (batch, in_dim). */
 void mlp_backward(mlp *net, const float *dout, float *din, int wgrad);
