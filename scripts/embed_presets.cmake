@@ -2,7 +2,7 @@
 # binary knows its presets by name wherever it runs. Run by the build: -DDIR -DOUT.
 file(GLOB files ${DIR}/*.ini)
 list(SORT files)
-set(body "/* Generated from presets/*.ini by scripts/embed_presets.cmake. Do not edit. */\n")
+set(body "/* Generated from the presets folder by scripts/embed_presets.cmake. Do not edit. */\n")
 string(APPEND body "#include <stddef.h>\n\n")
 set(names "")
 set(texts "")

@@ -36,7 +36,7 @@ gs_status preset_validate(const gs_config *cfg, gs_error *err);
  * Returns the length written (or needed, like snprintf). */
 size_t preset_to_ini(const gs_config *cfg, char *buf, size_t n);
 
-/* Builtin presets, generated from presets/*.ini at build time. */
+/* Builtin presets, generated from the .ini files in presets/ at build time. */
 int preset_builtin_count(void);
 const char *preset_builtin_name(int i);
 const char *preset_builtin_text(int i);
