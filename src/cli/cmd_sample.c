@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "gan.h"
-#include "png.h"
+#include "pngio.h"
 
 static void usage(FILE *fp) {
     fputs("usage: ganscope sample --load CKPT --n N --out FILE [--seed S]\n"

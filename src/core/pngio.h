@@ -1,4 +1,4 @@
-/* png.h - PNG output through libpng, written atomically. */
+/* pngio.h - PNG output through libpng, written atomically. */
 #ifndef GS_PNG_H
 #define GS_PNG_H
 
