@@ -3,7 +3,9 @@
  * JSON object. bench/compare.sh sets it against PyTorch on the same model. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "engine.h"
@@ -13,16 +15,66 @@ static void usage(FILE *fp) {
     fputs("usage: ganscope bench [--steps N] [--threads T] [--preset NAME|FILE] [--set K=V]...\n"
           "Time N training steps (after 20 warm-up steps) of the bench preset:\n"
           "G z100-256-512-1024-784 tanh, D 784-512-256-1, leaky_relu 0.2, batch 64, Adam.\n"
-          "Prints one JSON object with steps_per_s.\n",
+          "Prints one JSON object with steps_per_s.\n"
+          "  --engine        train on the live engine's thread instead and report its steps/s\n"
+          "  --reader-hz H   with --engine: copy a snapshot H times a second meanwhile,\n"
+          "                  as a front-end does (0: no reader)\n"
+          "  --seconds S     with --engine: how long to measure (default 10)\n",
           fp);
+}
+
+/* Training throughput of the trainer thread, with a reader copying snapshots at
+ * reader_hz (0: none), measured over the trainer's own step counter. */
+static int bench_engine(const gs_config *cfg, long seconds, long reader_hz) {
+    engine *e;
+    gs_error err;
+    if (engine_start(&e, cfg, NULL, 0, &err)) return cli_bad("%s", err.msg);
+    snapshot *snap = malloc(sizeof *snap);
+    if (!snap) {
+        engine_stop(e);
+        return cli_bad("out of memory");
+    }
+    /* Every snapshot carries the step and the time it was published at, so a
+     * rate from two snapshots is exact even when one is older than the copy
+     * (with no reader the engine stops publishing a second after a copy). */
+    struct timespec warm = {2, 0}, settle = {0, 300000000};
+    nanosleep(&warm, NULL);
+    engine_snapshot(e, snap);
+    nanosleep(&settle, NULL);
+    engine_snapshot(e, snap);
+    long s0 = snap->step, copies = 0;
+    double t0 = snap->time_s, start = engine_now();
+    while (engine_now() - start < seconds) {
+        if (reader_hz > 0) {
+            engine_snapshot(e, snap);
+            copies++;
+        }
+        double wait = reader_hz > 0 ? 1.0 / reader_hz : 0.05;
+        struct timespec ts = {(time_t)wait, (long)((wait - (time_t)wait) * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+    engine_snapshot(e, snap);
+    nanosleep(&settle, NULL);
+    engine_snapshot(e, snap);
+    long s1 = snap->step;
+    double dt = snap->time_s - t0;
+    engine_stop(e);
+    free(snap);
+    printf("{\"impl\": \"ganscope-engine\", \"preset\": \"%s\", \"seconds\": %.1f, "
+           "\"reader_hz\": %ld, \"snapshot_copies\": %ld, \"steps\": %ld, \"steps_per_s\": %.2f}\n",
+           cfg->name, dt, reader_hz, copies, s1 - s0, (s1 - s0) / dt);
+    return 0;
 }
 
 int cmd_bench(int argc, char **argv) {
     static const struct option opts[] = {
         {"steps", required_argument, 0, 'n'}, {"threads", required_argument, 0, 't'},
         {"preset", required_argument, 0, 'p'}, {"set", required_argument, 0, 's'},
+        {"engine", no_argument, 0, 'e'},      {"reader-hz", required_argument, 0, 'r'},
+        {"seconds", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
-    long steps = 300, threads = 0;
+    long steps = 300, threads = 0, reader_hz = 0, seconds = 10;
+    int use_engine = 0;
     run_opts r = {0};
     int c, rc;
     optind = 1;
@@ -32,6 +84,9 @@ int cmd_bench(int argc, char **argv) {
         case 't': if ((rc = cli_long("--threads", optarg, 1, 256, &threads))) return rc; break;
         case 'p': r.preset = optarg; break;
         case 's': if ((rc = cli_add_set(&r, optarg))) return rc; break;
+        case 'e': use_engine = 1; break;
+        case 'r': if ((rc = cli_long("--reader-hz", optarg, 0, 1000, &reader_hz))) return rc; break;
+        case 'S': if ((rc = cli_long("--seconds", optarg, 1, 3600, &seconds))) return rc; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
@@ -40,6 +95,7 @@ int cmd_bench(int argc, char **argv) {
     gs_config cfg;
     if ((rc = cli_build_config(&r, "bench", &cfg))) return rc;
     cli_set_threads((int)threads, &cfg);
+    if (use_engine) return bench_engine(&cfg, seconds, reader_hz);
     gan gn;
     gs_error err;
     if (gan_create(&gn, &cfg, &err)) return cli_bad("%s", err.msg);
