@@ -52,10 +52,17 @@ def load_idx_images(path):
 
 def main():
     args = parse_args()
-    # Torch's own set_num_threads covers OpenMP but not the BLAS it calls
-    # (Debian links OpenBLAS, which starts its own pool); pin both before import.
+    # Debian's torch calls OpenBLAS (its own pthread pool) for every matmul and
+    # GNU OpenMP for the element-wise ops; set_num_threads only reaches the
+    # latter. Pin both pools to --threads before import so that "1 thread"
+    # means one. With T > 1 the two pools fight for the cores when OpenMP
+    # threads spin-wait between ops (measured on 2 cores: 17 steps/s or worse
+    # with spinning, against ~45 passive), a Debian packaging artefact that
+    # official MKL builds do not have; so OpenMP waits passively unless the
+    # caller's environment says otherwise.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(args.threads)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     import torch
     from torch import nn
