@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "gan.h"
 #include "gemm.h"
 #include "preset.h"
@@ -148,23 +149,23 @@ static void test_reset_replays(void **state) {
 }
 
 static void test_ring8_learns(void **state) {
-    /* The shipped preset with its own step budget: all 8 modes, hq >= 0.9. */
+    /* The shipped preset as `ganscope train` runs it, schedule included: all 8
+     * modes, hq >= 0.9, within its own step budget. */
     gemm_set_threads(1);
     gs_config cfg;
     load("ring8", &cfg);
-    gan gn;
+    session s;
     gs_error err;
-    if (gan_create(&gn, &cfg, &err)) fail_msg("%s", err.msg);
-    for (long i = 0; i < cfg.train.steps; i++) gan_step(&gn);
-    float *scratch = malloc((size_t)METRICS_SAMPLES * (gn.z_dim + gn.x_dim) * sizeof(float));
+    if (session_open(&s, &cfg, NULL, NULL, &err)) fail_msg("%s", err.msg);
+    while (s.gn.step < cfg.train.steps) session_step(&s);
+    assert_int_equal(s.next_sched, cfg.n_sched); /* every scheduled change applied */
     mode_stats ms;
-    assert_int_equal(gan_mode_stats(&gn, 12345, scratch, &ms), GS_OK);
+    assert_int_equal(gan_mode_stats(&s.gn, 12345, s.scratch, &ms), GS_OK);
     print_message("ring8 after %ld steps: modes %d/8, hq %.3f, kl %.3f\n", cfg.train.steps,
                   ms.modes, ms.hq, ms.kl);
     assert_int_equal(ms.modes, 8);
     assert_true(ms.hq >= 0.9f);
-    free(scratch);
-    gan_free(&gn);
+    session_close(&s);
 }
 
 static void test_mode_metrics_exact(void **state) {
