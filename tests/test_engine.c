@@ -89,7 +89,7 @@ static void *send_random(void *arg) {
             } else {
                 snprintf(c.text, sizeof c.text, "train.batch=%u", 1 + rng_below(&r, 3));
                 x->refused = 1;
-                snprintf(x->needle, sizeof x->needle, "cannot be changed during a run");
+                snprintf(x->needle, sizeof x->needle, "cannot change during a run");
             }
             break;
         }
@@ -257,7 +257,7 @@ static void test_settings(void **state) {
     assert_int_equal(engine_parse_setting("generator.slope=1.5", &c, &err), GS_ERR_VALUE);
     assert_int_equal(engine_parse_setting("generator.activation=relu7", &c, &err), GS_ERR_VALUE);
     assert_int_equal(engine_parse_setting("train.batch=3", &c, &err), GS_ERR_VALUE);
-    assert_non_null(strstr(err.msg, "cannot be changed"));
+    assert_non_null(strstr(err.msg, "cannot change during a run"));
     assert_int_equal(engine_parse_setting("nonsense", &c, &err), GS_ERR_VALUE);
 }
 

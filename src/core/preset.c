@@ -335,19 +335,14 @@ static int split_setting(const char *s, char sec[32], char key[32], long *layer,
     return 1;
 }
 
-/* [schedule] STEP = section[.LAYER].key=value: only what the engine can change
- * between two steps, with a value checked by applying it to a scratch copy.
- * Entries are kept in step order; entries of the same step keep their order, so
- * a later line wins when the engine applies them in turn. */
-static gs_status apply_schedule(gs_config *cfg, const char *key, const char *value, gs_error *why) {
-    long step = 0, layer = 0;
-    if (parse_integer(key, 0, MAX_STEPS, &step, NULL) != GS_OK)
-        return gs_fail(why, GS_ERR_VALUE,
-                       "expected STEP = section.key=value, with STEP an integer from 0 to %.0f",
-                       MAX_STEPS);
-    char sec[32], k[32], v[512], live[256];
-    if (!split_setting(value, sec, k, &layer, v))
-        return gs_fail(why, GS_ERR_VALUE, "expected STEP = section.key=value");
+gs_status preset_check_setting(const gs_config *cfg, const char *setting, preset_setting *out,
+                               gs_error *why) {
+    char live[256];
+    long layer = 0;
+    if (!split_setting(setting, out->section, out->key, &layer, out->value))
+        return gs_fail(why, GS_ERR_VALUE, "'%s': expected section.key=value", setting);
+    /* the setting is split; everything below is about its parts */
+    const char *sec = out->section, *k = out->key;
     if (layer < 0)
         return gs_fail(why, GS_ERR_VALUE, "expected a layer number from 1 to %d after '%s.'",
                        MLP_MAX_LAYERS, sec);
@@ -362,18 +357,38 @@ static gs_status apply_schedule(gs_config *cfg, const char *key, const char *val
         return gs_fail(why, GS_ERR_VALUE,
                        "only activation and slope can be set for one layer (%s.%ld.%s)", sec, layer,
                        k);
-    if (cfg->n_sched >= GS_MAX_SCHEDULE)
-        return gs_fail(why, GS_ERR_VALUE, "too many schedule entries (at most %d)",
-                       GS_MAX_SCHEDULE);
-
-    /* Unknown names get their own message from apply_kv. */
+    /* The value is checked by applying it to a scratch copy; unknown names get
+     * their own message from apply_kv. */
     gs_config *scratch = malloc(sizeof *scratch);
     if (!scratch) return gs_fail(why, GS_ERR_NOMEM, "out of memory");
     *scratch = *cfg;
     why_kind inner;
-    gs_status st = apply_kv(scratch, sec, k, v, &inner, why);
+    gs_status st = apply_kv(scratch, sec, k, out->value, &inner, why);
     free(scratch);
+    out->layer = (int)layer - 1;
+    return st;
+}
+
+/* [schedule] STEP = section[.LAYER].key=value: only what the engine can change
+ * between two steps, with a value checked by applying it to a scratch copy.
+ * Entries are kept in step order; entries of the same step keep their order, so
+ * a later line wins when the engine applies them in turn. */
+static gs_status apply_schedule(gs_config *cfg, const char *key, const char *value, gs_error *why) {
+    long step = 0, layer = 0;
+    if (parse_integer(key, 0, MAX_STEPS, &step, NULL) != GS_OK)
+        return gs_fail(why, GS_ERR_VALUE,
+                       "expected STEP = section.key=value, with STEP an integer from 0 to %.0f",
+                       MAX_STEPS);
+    if (cfg->n_sched >= GS_MAX_SCHEDULE)
+        return gs_fail(why, GS_ERR_VALUE, "too many schedule entries (at most %d)",
+                       GS_MAX_SCHEDULE);
+    preset_setting ps;
+    if (!split_setting(value, ps.section, ps.key, &layer, ps.value))
+        return gs_fail(why, GS_ERR_VALUE, "expected STEP = section.key=value");
+    gs_status st = preset_check_setting(cfg, value, &ps, why);
     if (st != GS_OK) return st;
+    const char *sec = ps.section, *k = ps.key, *v = ps.value;
+    layer = ps.layer + 1;
 
     schedule_entry e = {.step = step};
     char at_layer[24] = "";

@@ -29,6 +29,18 @@ gs_status preset_set(gs_config *cfg, const char *assignment, gs_error *err);
 gs_status preset_apply(gs_config *cfg, const char *section, const char *key, const char *value,
                        gs_error *err);
 
+/* A setting that may change between two training steps (schedules, --at, the
+ * engine): "section[.LAYER].key=value". Checks that the key is one of those and
+ * that the value is valid for cfg; splits it. layer is -1 when none is given. */
+typedef struct preset_setting {
+    char section[32];
+    char key[32];
+    int layer;
+    char value[512];
+} preset_setting;
+gs_status preset_check_setting(const gs_config *cfg, const char *setting, preset_setting *out,
+                               gs_error *err);
+
 /* Cross-field checks after parsing and overrides (e.g. mnist needs data.path). */
 gs_status preset_validate(const gs_config *cfg, gs_error *err);
 
