@@ -17,6 +17,8 @@
 
 #include "engine.h"
 #include "keymap.h"
+#include "optim.h"
+#include "par.h"
 #include "preset.h"
 
 static void load(const char *name, gs_config *cfg) {
@@ -308,11 +310,38 @@ static void test_history_bounded(void **state) {
     assert_float_equal(h.b[0].max[0], 6.0f, 0);
 }
 
+/* The optimizer split over two threads gives the same bits as one thread. */
+static void test_par_optimizer(void **state) {
+    const long n = 300001;
+    float *p1 = malloc(n * sizeof(float)), *p2 = malloc(n * sizeof(float));
+    float *g = malloc(n * sizeof(float)), *m1 = calloc(n, sizeof(float)),
+          *v1 = calloc(n, sizeof(float)), *m2 = calloc(n, sizeof(float)),
+          *v2 = calloc(n, sizeof(float));
+    rng r;
+    rng_seed(&r, 11);
+    rng_fill_normal(&r, p1, n, 1.0f);
+    memcpy(p2, p1, n * sizeof(float));
+    optim a = {.kind = OPT_ADAM, .lr = 1e-3f, .beta1 = 0.5f, .beta2 = 0.999f, .eps = 1e-8f};
+    optim b = a;
+    for (int step = 0; step < 5; step++) {
+        rng_fill_normal(&r, g, n, 1.0f);
+        par_set_threads(1);
+        optim_step(&a, p1, g, m1, v1, n);
+        par_set_threads(2);
+        optim_step(&b, p2, g, m2, v2, n);
+    }
+    par_set_threads(1);
+    assert_memory_equal(p1, p2, n * sizeof(float));
+    assert_memory_equal(v1, v2, n * sizeof(float));
+    free(p1), free(p2), free(g), free(m1), free(v1), free(m2), free(v2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settings),        cmocka_unit_test(test_keymap),
         cmocka_unit_test(test_history_bounded), cmocka_unit_test(test_swap_keeps_weights),
         cmocka_unit_test(test_schedule_fires),  cmocka_unit_test(test_thread_stress),
+        cmocka_unit_test(test_par_optimizer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "par.h"
+
 const char *const opt_names[OPT_COUNT] = {
     [OPT_ADAM] = "adam",
     [OPT_SGD] = "sgd",
@@ -21,19 +23,24 @@ gs_status opt_parse(const char *name, opt_kind *out, gs_error *err) {
                    name);
 }
 
-void optim_step(optim *o, float *restrict p, const float *restrict g, float *restrict m,
-                float *restrict v, long n) {
-    o->t++;
+typedef struct optim_job {
+    const optim *o;
+    float *p, *m, *v;
+    const float *g;
+    float step, rbc2; /* Adam: lr / bias correction 1, 1 / sqrt(bias correction 2) */
+} optim_job;
+
+/* One slice [lo, hi) of the update; slices are independent. */
+static void optim_slice(void *ctx, long lo, long hi) {
+    const optim_job *j = ctx;
+    const optim *o = j->o;
+    float *restrict p = j->p, *restrict m = j->m, *restrict v = j->v;
+    const float *restrict g = j->g;
     const float lr = o->lr;
     switch (o->kind) {
     case OPT_ADAM: {
-        const float b1 = o->beta1, b2 = o->beta2, eps = o->eps;
-        /* Bias corrections folded into the step size and epsilon, as PyTorch does. */
-        const float bc1 = 1.0f - powf(b1, (float)o->t);
-        const float bc2 = 1.0f - powf(b2, (float)o->t);
-        const float step = lr / bc1;
-        const float rbc2 = 1.0f / sqrtf(bc2);
-        for (long i = 0; i < n; i++) {
+        const float b1 = o->beta1, b2 = o->beta2, eps = o->eps, step = j->step, rbc2 = j->rbc2;
+        for (long i = lo; i < hi; i++) {
             m[i] = b1 * m[i] + (1.0f - b1) * g[i];
             v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
             p[i] -= step * m[i] / (sqrtf(v[i]) * rbc2 + eps);
@@ -42,7 +49,7 @@ void optim_step(optim *o, float *restrict p, const float *restrict g, float *res
     }
     case OPT_SGD: {
         const float mu = o->momentum;
-        for (long i = 0; i < n; i++) {
+        for (long i = lo; i < hi; i++) {
             m[i] = mu * m[i] + g[i];
             p[i] -= lr * m[i];
         }
@@ -50,7 +57,7 @@ void optim_step(optim *o, float *restrict p, const float *restrict g, float *res
     }
     case OPT_RMSPROP: {
         const float a = o->beta2, eps = o->eps;
-        for (long i = 0; i < n; i++) {
+        for (long i = lo; i < hi; i++) {
             v[i] = a * v[i] + (1.0f - a) * g[i] * g[i];
             p[i] -= lr * g[i] / (sqrtf(v[i]) + eps);
         }
@@ -59,4 +66,13 @@ void optim_step(optim *o, float *restrict p, const float *restrict g, float *res
     default:
         break;
     }
+}
+
+void optim_step(optim *o, float *p, const float *g, float *m, float *v, long n) {
+    o->t++;
+    /* Bias corrections folded into the step size and epsilon, as PyTorch does. */
+    optim_job j = {.o = o, .p = p, .m = m, .v = v, .g = g};
+    j.step = o->lr / (1.0f - powf(o->beta1, (float)o->t));
+    j.rbc2 = 1.0f / sqrtf(1.0f - powf(o->beta2, (float)o->t));
+    par_for(optim_slice, &j, n);
 }
