@@ -3,7 +3,8 @@
 # key presses (xdotool) into the window, a screenshot (ImageMagick import).
 # The run log must record the commands the keys sent.
 #   bash tests/e2e_gui.sh path/to/ganscope
-# Exit 77 (skipped) when Xvfb, xdotool or import is missing.
+# Exit 77 (skipped) when Xvfb, xdotool or import is missing. GS_KEEP_TMP=1 keeps
+# the temporary folder (log, screenshot, stderr) for a look after a failure.
 set -u
 bin=${1:?usage: e2e_gui.sh path/to/ganscope}
 [ -x "$bin" ] || { echo "e2e_gui: $bin is not an executable"; exit 1; }
@@ -11,6 +12,10 @@ bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 for t in Xvfb xdotool import; do
   command -v "$t" >/dev/null 2>&1 || { echo "e2e_gui: $t missing, skipped"; exit 77; }
 done
+
+# Under -DGS_SANITIZE=ON: leaks inside X11, Mesa and D-Bus are not ours.
+here=$(cd "$(dirname "$0")" && pwd)
+export LSAN_OPTIONS="suppressions=$here/lsan.supp:fast_unwind_on_malloc=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 tmp=$(mktemp -d /tmp/ganscope-e2e-gui.XXXXXX)
 xpid=""

@@ -42,6 +42,19 @@ static gui_script_event key_at(int frame, SDL_Keycode sym) {
     return e;
 }
 
+static gui_script_event click_at(int frame, int x, int y) {
+    gui_script_event e;
+    memset(&e, 0, sizeof e);
+    e.frame = frame;
+    e.ev.type = SDL_MOUSEBUTTONDOWN;
+    e.ev.button.button = SDL_BUTTON_LEFT;
+    e.ev.button.state = SDL_PRESSED;
+    e.ev.button.clicks = 1;
+    e.ev.button.x = x;
+    e.ev.button.y = y;
+    return e;
+}
+
 static void tiny_opts(frontend_opts *o) {
     gs_error err;
     memset(o, 0, sizeof *o);
@@ -109,17 +122,37 @@ static void test_keys_reach_the_engine(void **state) {
         text_at(95, "cobmxv"),  /* every view toggle, several keys in one event */
         text_at(100, "cobmxv"), /* and back */
     };
+    /* Mouse selection: the tiny preset has two hidden layers per network, so
+     * the histogram grid is 2x2 right of a column of G / D labels; aim at the
+     * middle of G's second cell and at D's label (the window is 1280x800). */
+    gui_layout l;
+    layout_compute(1280, 800, &l);
+    lay_rect body = layout_inset(l.hist, 0, l.font_px * 2, 0, 0);
+    int gx = body.x + 2 * l.font_px + (body.w - 2 * l.font_px) * 3 / 4;
+    int gy = body.y + body.h / 4, dy = body.y + body.h * 3 / 4;
+    gui_script_event more[] = {
+        click_at(110, gx, gy),                               /* G layer 2 */
+        text_at(115, "8"),                                   /* -> tanh */
+        click_at(120, l.hist.x + l.pad + l.font_px / 2, dy), /* D all */
+        text_at(125, "7"),                                   /* -> silu */
+    };
+    gui_script_event all[32];
     int n = (int)(sizeof script / sizeof script[0]);
+    memcpy(all, script, sizeof script);
+    memcpy(all + n, more, sizeof more);
+    n += (int)(sizeof more / sizeof more[0]);
     snapshot *fin = calloc(1, sizeof *fin);
     assert_non_null(fin);
     int before = count_screenshots();
-    assert_int_equal(gui_run_frames(&o, 240, script, n, fin), 0);
+    assert_int_equal(gui_run_frames(&o, 240, all, n, fin), 0);
 
     assert_true(has_event(fin, "G all layers: relu -> sigmoid"));
     assert_true(has_event(fin, "sigmoid -> identity"));
     assert_int_equal(fin->g.layer[0].act, ACT_RELU);
-    assert_int_equal(fin->g.layer[1].act, ACT_IDENTITY);
-    assert_int_equal(fin->d.layer[0].act, ACT_LEAKY_RELU);
+    assert_int_equal(fin->g.layer[1].act, ACT_TANH);
+    assert_true(has_event(fin, "G layer 2: identity -> tanh"));
+    assert_int_equal(fin->d.layer[0].act, ACT_SILU);
+    assert_int_equal(fin->d.layer[1].act, ACT_SILU);
     assert_true(fabsf(fin->d.layer[0].slope - 0.26f) < 1e-4f);
     assert_true(fabsf(fin->d.layer[1].slope - 0.26f) < 1e-4f);
     assert_true(fin->paused);

@@ -130,9 +130,9 @@ static void test_scatter_mapping(void **state) {
 /* ---- images ---- */
 
 static const uint8_t img4[16] = {
-    0,  85, 170, 255, /* row 0 */
-    255, 170, 85, 0,  /* row 1 */
-    10, 20, 30,  40,  /* row 2 */
+    0,   85,  170, 255, /* row 0 */
+    255, 170, 85,  0,   /* row 1 */
+    10,  20,  30,  40,  /* row 2 */
     128, 128, 128, 128,
 };
 
@@ -287,7 +287,11 @@ static void test_text_and_hash(void **state) {
     tui_canvas cv;
     assert_int_equal(tui_canvas_init(&cv, 8, 1), 0);
     uint64_t h0 = tui_canvas_hash(&cv);
-    assert_int_equal(tui_text(&cv, 1, 0, "a\xe2\x94\x82" "bcdefghij", 0, 1, 2, TUI_BOLD, 1), 7);
+    assert_int_equal(tui_text(&cv, 1, 0,
+                              "a\xe2\x94\x82"
+                              "bcdefghij",
+                              0, 1, 2, TUI_BOLD, 1),
+                     7);
     assert_int_equal(at(&cv, 2, 0)->ch, 0x2502);
     assert_int_equal(at(&cv, 7, 0)->ch, L'f');
     assert_int_equal(at(&cv, 1, 0)->attr, TUI_BOLD);
@@ -350,9 +354,10 @@ static void check_layout(int w, int h) {
 
 static void test_layout_sizes(void **state) {
     (void)state;
-    static const int sizes[][2] = {{60, 18},  {80, 24},  {100, 30}, {120, 40},
-                                   {200, 60}, {300, 100}, {81, 25}, {250, 40}};
-    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) check_layout(sizes[i][0], sizes[i][1]);
+    static const int sizes[][2] = {{60, 18},  {80, 24},   {100, 30}, {120, 40},
+                                   {200, 60}, {300, 100}, {81, 25},  {250, 40}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+        check_layout(sizes[i][0], sizes[i][1]);
     /* every size in between too */
     for (int w = 60; w <= 300; w += 7)
         for (int h = 18; h <= 100; h += 5) check_layout(w, h);
@@ -370,13 +375,20 @@ static void test_layout_too_small(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_braille_bits),     cmocka_unit_test(test_braille_dots_land),
-        cmocka_unit_test(test_braille_ascii_fallback), cmocka_unit_test(test_plot_line),
-        cmocka_unit_test(test_scatter_mapping),  cmocka_unit_test(test_grey_ramp),
-        cmocka_unit_test(test_half_block_image), cmocka_unit_test(test_ascii_ramp),
-        cmocka_unit_test(test_bar_glyphs),       cmocka_unit_test(test_hist_bars),
-        cmocka_unit_test(test_text_and_hash),    cmocka_unit_test(test_colors),
-        cmocka_unit_test(test_layout_sizes),     cmocka_unit_test(test_layout_too_small),
+        cmocka_unit_test(test_braille_bits),
+        cmocka_unit_test(test_braille_dots_land),
+        cmocka_unit_test(test_braille_ascii_fallback),
+        cmocka_unit_test(test_plot_line),
+        cmocka_unit_test(test_scatter_mapping),
+        cmocka_unit_test(test_grey_ramp),
+        cmocka_unit_test(test_half_block_image),
+        cmocka_unit_test(test_ascii_ramp),
+        cmocka_unit_test(test_bar_glyphs),
+        cmocka_unit_test(test_hist_bars),
+        cmocka_unit_test(test_text_and_hash),
+        cmocka_unit_test(test_colors),
+        cmocka_unit_test(test_layout_sizes),
+        cmocka_unit_test(test_layout_too_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

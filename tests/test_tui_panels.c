@@ -352,9 +352,9 @@ static void test_too_small(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_status_line),    cmocka_unit_test(test_hist_selection),
-        cmocka_unit_test(test_event_labels),   cmocka_unit_test(test_loss_markers),
-        cmocka_unit_test(test_samples_points), cmocka_unit_test(test_samples_images),
+        cmocka_unit_test(test_status_line),          cmocka_unit_test(test_hist_selection),
+        cmocka_unit_test(test_event_labels),         cmocka_unit_test(test_loss_markers),
+        cmocka_unit_test(test_samples_points),       cmocka_unit_test(test_samples_images),
         cmocka_unit_test(test_help_lists_every_key), cmocka_unit_test(test_too_small),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,6 +41,7 @@ struct engine {
 
     snapshot *work; /* trainer-owned */
     double last_pub, pub_cost;
+    int unpublished; /* commands applied since the last publish (trainer-owned) */
     _Atomic double reader_seen;
     atomic_int running;
 };
@@ -99,7 +100,13 @@ static void *trainer(void *arg) {
             log_every = e->s.gn.cfg.train.log_every;
             if (log_every > 0 && e->s.gn.step % log_every == 0) session_log_metrics(&e->s, "metrics");
         }
-        if (publish_due(e, n > 0)) publish(e);
+        /* a change made inside the publish interval must still reach the
+         * screen, also when the trainer is paused and nothing else happens */
+        e->unpublished |= n > 0;
+        if (publish_due(e, e->unpublished)) {
+            publish(e);
+            e->unpublished = 0;
+        }
     }
     session_log_metrics(&e->s, "summary");
     /* a last snapshot that says the trainer has stopped */

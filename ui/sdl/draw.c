@@ -1,7 +1,8 @@
 /* draw.c - drawing helpers shared by the panels: filled and framed rectangles,
- * thick polylines and bands as triangle geometry (SDL draws only 1-pixel lines,
- * too thin for a projector), dashed markers, panel frames with titles, and
- * axes with grid lines and tick labels. */
+ * thick polylines (SDL's lines are 1 pixel, too thin for a projector), min-max
+ * bands, dashed markers, panel frames with titles, and axes with grid lines
+ * and tick labels. Everything is plain lines and rectangles, which the
+ * software renderers (Xvfb, VMs) draw far faster than triangles. */
 #include <math.h>
 
 #include "gui.h"

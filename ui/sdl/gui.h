@@ -58,6 +58,8 @@ typedef struct gui {
     gui_notice notice[GUI_NOTICES];
     int n_notice;
     char title_preset[64];
+    int help_px, help_kw, help_hw; /* help column widths at font size help_px */
+    text_font help_font;
 
     /* samples panel textures (recreated when the image size changes) */
     SDL_Texture *fake_tex, *real_tex, *heat_tex;

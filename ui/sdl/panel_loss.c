@@ -209,9 +209,8 @@ void panel_loss_draw(gui *g, lay_rect r) {
 
     /* toggles on the title line */
     int ty = r.y + g->lay.pad / 2 + 2, tx = r.x + r.w - g->lay.pad;
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", g->logy ? "log" : "linear");
-    tx -= text_draw(g->tc, FONT_SMALL, tx, ty, ALIGN_RIGHT, COL_TEXT, buf) + 4;
+    tx -=
+        text_draw(g->tc, FONT_SMALL, tx, ty, ALIGN_RIGHT, COL_TEXT, g->logy ? "log" : "linear") + 4;
     tx -= text_draw(g->tc, FONT_SMALL, tx, ty, ALIGN_RIGHT, COL_EVENT, "o") + g->lay.pad;
     tx -= text_draw(g->tc, FONT_SMALL, tx, ty, ALIGN_RIGHT, COL_TEXT,
                     g->smooth ? "smoothed" : "raw") +

@@ -82,21 +82,36 @@ static void draw_images(gui *g, lay_rect c) {
         fill_atlas(g->real_tex, s->real_img, SNAP_REAL, w, h, REAL_COLS);
         g->tex_version = s->version;
     }
-    /* The generated grid large on the left, the real grid at half its cell
-     * size beside it, both under a label. */
+    /* The generated grid as large as fits, the real images at half its cell
+     * size either beside it (4x4) or under it (one row of 16), whichever
+     * leaves the generated grid larger. */
     int lh = text_line(g->tc, FONT_SMALL), gap = g->lay.pad * 2;
-    int avail_h = c.h - lh;
-    int side = (c.w - gap) * 2 / 3;
-    if (side > avail_h) side = avail_h;
+    int beside = (c.w - gap) * 2 / 3, under = (c.h - 2 * lh - gap) * 16 / 17;
+    if (beside > c.h - lh) beside = c.h - lh;
+    if (under > c.w) under = c.w;
+    int side = beside > under ? beside : under;
     if (side < 8) return;
-    int fake_h = side * fh / fw;
-    SDL_Rect fd = {c.x, c.y + lh, side, fake_h};
-    int rside = side / 2;
-    SDL_Rect rd = {c.x + side + gap, c.y + lh, rside, rside * rh / rw};
+    SDL_Rect fd = {c.x, c.y + lh, side, side * fh / fw};
+    SDL_Rect rd;
+    SDL_Texture *rt = g->real_tex;
+    if (beside >= under) {
+        rd = (SDL_Rect){fd.x + side + gap, fd.y, side / 2, side / 2 * rh / rw};
+    } else {
+        rd = (SDL_Rect){fd.x, fd.y + fd.h + gap + lh, side, side / 16};
+    }
     text_draw(g->tc, FONT_SMALL, fd.x, c.y, ALIGN_LEFT, COL_FAKE, "generated (fixed noise)");
-    text_draw(g->tc, FONT_SMALL, rd.x, c.y, ALIGN_LEFT, COL_REAL, "real");
+    text_draw(g->tc, FONT_SMALL, rd.x, rd.y - lh, ALIGN_LEFT, COL_REAL, "real");
     SDL_RenderCopy(g->ren, g->fake_tex, NULL, &fd);
-    SDL_RenderCopy(g->ren, g->real_tex, NULL, &rd);
+    if (beside >= under) {
+        SDL_RenderCopy(g->ren, rt, NULL, &rd);
+    } else { /* the 4x4 atlas as one row: its rows side by side */
+        for (int i = 0; i < real_rows; i++) {
+            SDL_Rect src = {0, i * (h + 1), rw, h};
+            SDL_Rect dst = {rd.x + side * i / real_rows, rd.y,
+                            side * (i + 1) / real_rows - side * i / real_rows, rd.h};
+            SDL_RenderCopy(g->ren, rt, &src, &dst);
+        }
+    }
     draw_frame(g, (lay_rect){fd.x - 1, fd.y - 1, fd.w + 2, fd.h + 2}, COL_FAKE, 1);
     draw_frame(g, (lay_rect){rd.x - 1, rd.y - 1, rd.w + 2, rd.h + 2}, COL_REAL, 1);
 }
@@ -104,7 +119,7 @@ static void draw_images(gui *g, lay_rect c) {
 /* D(x) in [0, 1] to a muted diverging colour: purple (fake) through the panel
  * colour to green (real), dim enough that the points stay visible on it. */
 static Uint32 heat_color(float p) {
-    static const float fake[3] = {118, 52, 150}, mid[3] = {30, 34, 42}, real[3] = {28, 120, 70};
+    static const float fake[3] = {88, 40, 112}, mid[3] = {30, 34, 42}, real[3] = {26, 104, 62};
     if (!(p >= 0.0f)) p = 0.0f;
     if (p > 1.0f) p = 1.0f;
     const float *a = p < 0.5f ? fake : mid, *b = p < 0.5f ? mid : real;
@@ -216,11 +231,14 @@ static void draw_plane(gui *g, lay_rect c) {
         draw_fill(g, sq, COL_BG);
     float size = sq.w / 160.0f;
     if (size < 2.0f) size = 2.0f;
-    if (g->show_points) {
-        draw_points(g, &m, s->real_pts, s->n_points, size, draw_alpha(COL_REAL, 170));
-        draw_points(g, &m, s->fake_pts, s->n_points, size, draw_alpha(COL_FAKE, 200));
-    }
+    /* The mesh under the points; real points larger and under the generated
+     * ones: a covered mode shows magenta in a green halo, a missed one green
+     * only, and a collapsed G still shows where its samples went. */
     if (g->show_manifold && s->has_manifold) draw_manifold(g, &m);
+    if (g->show_points) {
+        draw_points(g, &m, s->real_pts, s->n_points, size * 2.0f, draw_alpha(COL_REAL, 200));
+        draw_points(g, &m, s->fake_pts, s->n_points, size, draw_alpha(COL_FAKE, 220));
+    }
     SDL_RenderSetClipRect(g->ren, NULL);
     draw_frame(g, sq, COL_BORDER, 1);
 
@@ -264,10 +282,11 @@ static void draw_toggles(gui *g, lay_rect r) {
 void panel_samples_draw(gui *g, lay_rect r) {
     const snapshot *s = g->snap;
     char title[96];
-    if (s->images)
-        snprintf(title, sizeof title, "Samples: %s", s->data_name);
-    else
-        snprintf(title, sizeof title, "Data space: %s", s->data_name);
+    /* the preset says more than the loader ("fashion", not "idx") */
+    const char *name = strcmp(s->data_name, "idx") == 0 || strcmp(s->data_name, "csv") == 0
+                           ? s->preset
+                           : s->data_name;
+    snprintf(title, sizeof title, "%s: %s", s->images ? "Samples" : "Data space", name);
     lay_rect c = draw_panel(g, r, title);
     if (s->images) {
         draw_images(g, c);

@@ -29,10 +29,6 @@ static void field(gui *g, int *x, int y, const char *label, SDL_Color vc, const 
     *x += text_draw(g->tc, FONT_MONO, *x, y, ALIGN_LEFT, vc, value) + gap;
 }
 
-static const char *loss_label(loss_kind k) {
-    return loss_name(k);
-}
-
 void panel_status_draw(gui *g, lay_rect r) {
     const snapshot *s = g->snap;
     char buf[64];
@@ -60,7 +56,7 @@ void panel_status_draw(gui *g, lay_rect r) {
     /* line 2: the settings a key can change, coloured by network */
     x = r.x + pad;
     y += line;
-    field(g, &x, y, "loss", COL_TEXT, loss_label(s->loss));
+    field(g, &x, y, "loss", COL_TEXT, loss_name(s->loss));
     snprintf(buf, sizeof buf, "%.3f", s->last.d_loss);
     field(g, &x, y, "D", COL_D, buf);
     snprintf(buf, sizeof buf, "%.3f", s->last.g_loss);
@@ -103,12 +99,14 @@ void panel_status_notices(gui *g) {
     }
 }
 
-void panel_status_help(gui *g) {
+/* Column widths of the help for the current font sizes, measured once per
+ * size rather than every frame. */
+static void help_measure(gui *g) {
+    if (g->help_px == g->lay.font_px) return;
     const int rows = (keymap_count + 1) / 2;
     text_font f = FONT_BODY;
-    int kw = 0, hw = 0;
     for (int pass = 0; pass < 2; pass++) {
-        kw = hw = 0;
+        int kw = 0, hw = 0;
         for (int i = 0; i < keymap_count; i++) {
             int w, h;
             text_measure(g->tc, f == FONT_BODY ? FONT_MONO : FONT_SMALL, keymap[i].key_name, &w,
@@ -117,18 +115,28 @@ void panel_status_help(gui *g) {
             text_measure(g->tc, f, keymap[i].help, &w, &h);
             if (w > hw) hw = w;
         }
+        g->help_font = f;
+        g->help_kw = kw;
+        g->help_hw = hw;
         int need_h = (rows + 4) * text_line(g->tc, f), need_w = 2 * (kw + hw) + 8 * g->lay.pad;
         if (f == FONT_SMALL || (need_h < g->lay.h * 9 / 10 && need_w < g->lay.w * 95 / 100)) break;
         f = FONT_SMALL;
     }
+    g->help_px = g->lay.font_px;
+}
+
+void panel_status_help(gui *g) {
+    const int rows = (keymap_count + 1) / 2;
+    help_measure(g);
+    text_font f = g->help_font;
+    int kw = g->help_kw, hw = g->help_hw;
     text_font kf = f == FONT_BODY ? FONT_MONO : FONT_SMALL;
     int line = text_line(g->tc, f), pad = g->lay.pad;
     int col_w = kw + 2 * pad + hw;
     int bw = 2 * col_w + 5 * pad, bh = (rows + 4) * line + 2 * pad;
     if (bw > g->lay.w) bw = g->lay.w;
     lay_rect box = {(g->lay.w - bw) / 2, (g->lay.h - bh) / 2, bw, bh};
-    draw_fill(g, (lay_rect){0, 0, g->lay.w, g->lay.h}, draw_alpha(COL_BG, 170));
-    draw_fill(g, box, draw_alpha((SDL_Color){20, 24, 31, 255}, 245));
+    draw_fill(g, box, (SDL_Color){20, 24, 31, 255});
     draw_frame(g, box, COL_EVENT, 2);
     int y = box.y + pad;
     text_draw(g->tc, FONT_BODY, box.x + 2 * pad, y, ALIGN_LEFT, COL_TEXT,

@@ -229,7 +229,3 @@ void text_frame_end(text_cache *tc) {
         }
     }
 }
-
-int text_cached(const text_cache *tc) {
-    return tc->count;
-}

@@ -44,7 +44,5 @@ int text_drawf(text_cache *tc, text_font f, int x, int y, int align, SDL_Color c
 
 /* Called once a frame: forgets strings not drawn for a while. */
 void text_frame_end(text_cache *tc);
-/* Strings currently cached (for tests). */
-int text_cached(const text_cache *tc);
 
 #endif

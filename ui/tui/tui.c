@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curses.h>
 
@@ -26,8 +27,8 @@
 #include "tui_draw.h"
 #include "tui_panels.h"
 
-#define FRAME_S  (1.0 / 15.0) /* at most 15 redraws per second */
-#define NOTICE_S 3.0          /* how long a notice stays on the message line */
+#define FRAME_S    (1.0 / 15.0) /* at most 15 redraws per second */
+#define NOTICE_S   3.0          /* how long a notice stays on the message line */
 #define KEY_CTRL_L 12
 
 static volatile sig_atomic_t tui_signal;
@@ -60,7 +61,6 @@ typedef struct tui_app {
     int too_small;
     tui_panel p[P_COUNT];
     double notice_until;
-    int pair_cache_n;
     int32_t pair_fg[4096], pair_bg[4096];
     int pair_id[4096];
 } tui_app;
@@ -169,6 +169,7 @@ static void tui_relayout(tui_app *a) {
             tui_canvas_free(&cv);
         }
         wnoutrefresh(stdscr);
+        doupdate();
         return;
     }
     tui_rect rs[P_COUNT] = {a->lay.status, a->lay.samples, a->lay.loss,
@@ -191,12 +192,24 @@ static void tui_relayout(tui_app *a) {
 static void tui_render(tui_app *a, int i) {
     tui_canvas *cv = &a->p[i].cv;
     switch (i) {
-    case P_STATUS: tui_panel_status(cv, a->snap, &a->view); break;
-    case P_SAMPLES: tui_panel_samples(cv, a->snap, &a->view); break;
-    case P_LOSS: tui_panel_loss(cv, a->snap, &a->view); break;
-    case P_HIST: tui_panel_hist(cv, a->snap, &a->view); break;
-    case P_MESSAGE: tui_panel_message(cv, a->snap, &a->view); break;
-    case P_HELP: tui_panel_help(cv, &a->view); break;
+    case P_STATUS:
+        tui_panel_status(cv, a->snap, &a->view);
+        break;
+    case P_SAMPLES:
+        tui_panel_samples(cv, a->snap, &a->view);
+        break;
+    case P_LOSS:
+        tui_panel_loss(cv, a->snap, &a->view);
+        break;
+    case P_HIST:
+        tui_panel_hist(cv, a->snap, &a->view);
+        break;
+    case P_MESSAGE:
+        tui_panel_message(cv, a->snap, &a->view);
+        break;
+    case P_HELP:
+        tui_panel_help(cv, &a->view);
+        break;
     }
 }
 
@@ -217,7 +230,9 @@ static void tui_frame(tui_app *a, double now) {
         tui_render(a, i);
         p->snap_ver = a->snap_ver;
         p->view_gen = a->view_gen;
-        p->next = now + p->period;
+        /* images cost the most bytes per change (two colours a cell) and change
+         * slowly: twice a second keeps them near 20 KB/s over SSH */
+        p->next = now + (i == P_SAMPLES && a->snap->images ? 0.5 : p->period);
         uint64_t h = tui_canvas_hash(&p->cv);
         if (h == p->hash) continue;
         p->hash = h ? h : 1;
@@ -233,9 +248,15 @@ static void tui_frame(tui_app *a, double now) {
     if (sent) doupdate();
 }
 
-/* Forces every panel to be copied again (after the help closes, or Ctrl-L). */
+/* Forces every panel to be copied again (after the help closes, or Ctrl-L);
+ * stdscr, blank, repaints the gaps between the panels first. */
 static void tui_touch_all(tui_app *a) {
-    for (int i = 0; i < P_COUNT; i++) a->p[i].hash = 0;
+    touchwin(stdscr);
+    wnoutrefresh(stdscr);
+    for (int i = 0; i < P_COUNT; i++) {
+        a->p[i].hash = 0;
+        if (a->p[i].win) touchwin(a->p[i].win);
+    }
 }
 
 static void tui_notice(tui_app *a, double now, const char *msg) {
@@ -248,16 +269,25 @@ static void tui_notice(tui_app *a, double now, const char *msg) {
 
 static int tui_map_key(int ch) {
     switch (ch) {
-    case KEY_UP: return GSK_UP;
-    case KEY_DOWN: return GSK_DOWN;
-    case KEY_LEFT: return GSK_LEFT;
-    case KEY_RIGHT: return GSK_RIGHT;
-    case KEY_F(1): return GSK_F1;
-    case KEY_F(12): return GSK_F12;
+    case KEY_UP:
+        return GSK_UP;
+    case KEY_DOWN:
+        return GSK_DOWN;
+    case KEY_LEFT:
+        return GSK_LEFT;
+    case KEY_RIGHT:
+        return GSK_RIGHT;
+    case KEY_F(1):
+        return GSK_F1;
+    case KEY_F(12):
+        return GSK_F12;
     case '\t':
-    case KEY_BTAB: return GSK_TAB;
-    case 27: return GSK_ESC;
-    default: return ch >= 32 && ch < 127 ? ch : -1;
+    case KEY_BTAB:
+        return GSK_TAB;
+    case 27:
+        return GSK_ESC;
+    default:
+        return ch >= 32 && ch < 127 ? ch : -1;
     }
 }
 
@@ -314,7 +344,8 @@ static int tui_key(tui_app *a, int ch, double now) {
         if (!v->help) tui_touch_all(a);
         a->view_gen++;
         break;
-    case KA_QUIT: return 1;
+    case KA_QUIT:
+        return 1;
     case KA_SCREENSHOT:
         tui_notice(a, now, "screenshots are window-only: use `ganscope --gui` on a display");
         break;
@@ -328,18 +359,24 @@ static int tui_key(tui_app *a, int ch, double now) {
         tui_toggle(a, now, &v->pre, "histograms: pre-activation", "histograms: post-activation");
         break;
     case KA_TOGGLE_HEATMAP:
-        if (!two_d) tui_notice(a, now, "D's heatmap is for 2-D data");
-        else if (v->st.colors < 256) tui_notice(a, now, "D's heatmap needs a 256-colour terminal");
-        else tui_toggle(a, now, &v->heatmap, "D's heatmap: on", "D's heatmap: off");
+        if (!two_d)
+            tui_notice(a, now, "D's heatmap is for 2-D data");
+        else if (v->st.colors < 256)
+            tui_notice(a, now, "D's heatmap needs a 256-colour terminal");
+        else
+            tui_toggle(a, now, &v->heatmap, "D's heatmap: on", "D's heatmap: off");
         break;
     case KA_TOGGLE_MANIFOLD:
         if (!two_d || !a->snap->has_manifold)
             tui_notice(a, now, "G's manifold is for 2-D data with 2-D noise");
-        else tui_toggle(a, now, &v->manifold, "G's manifold: on", "G's manifold: off");
+        else
+            tui_toggle(a, now, &v->manifold, "G's manifold: on", "G's manifold: off");
         break;
     case KA_TOGGLE_POINTS:
-        if (!two_d) tui_notice(a, now, "points are for 2-D data");
-        else tui_toggle(a, now, &v->points, "points: on", "points: off");
+        if (!two_d)
+            tui_notice(a, now, "points are for 2-D data");
+        else
+            tui_toggle(a, now, &v->points, "points: on", "points: off");
         break;
     }
     return 0;
@@ -349,6 +386,10 @@ static int tui_key(tui_app *a, int ch, double now) {
 
 int tui_run(const frontend_opts *o) {
     setlocale(LC_ALL, "");
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fputs("ganscope: the terminal mode needs a terminal on stdin and stdout\n", stderr);
+        return 2;
+    }
     tui_app *a = calloc(1, sizeof *a);
     snapshot *snap = calloc(1, sizeof *snap);
     if (!a || !snap) {

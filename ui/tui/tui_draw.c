@@ -76,7 +76,11 @@ void tui_put(tui_canvas *cv, int x, int y, wchar_t ch, int32_t fg, int32_t bg, i
  * which becomes U+FFFD). */
 static int utf8_next(const char *s, wchar_t *out) {
     const unsigned char *u = (const unsigned char *)s;
-    int n = u[0] < 0x80 ? 1 : (u[0] >> 5) == 6 ? 2 : (u[0] >> 4) == 14 ? 3 : (u[0] >> 3) == 30 ? 4 : 0;
+    int n = u[0] < 0x80         ? 1
+            : (u[0] >> 5) == 6  ? 2
+            : (u[0] >> 4) == 14 ? 3
+            : (u[0] >> 3) == 30 ? 4
+                                : 0;
     if (n == 1) {
         *out = u[0];
         return 1;
@@ -180,8 +184,10 @@ void tui_plot_line(tui_canvas *cv, tui_rect r, const float *y, int n, float lo, 
         }
         int px = 2 * r.x + (n == 1 ? 0 : (int)((long)i * (wd - 1) / (n - 1)));
         int py = tui_plot_row(r, y[i], lo, hi);
-        if (have) tui_dot_line(cv, lx, ly, px, py, fg, utf8);
-        else tui_dot(cv, px, py, fg, utf8);
+        if (have)
+            tui_dot_line(cv, lx, ly, px, py, fg, utf8);
+        else
+            tui_dot(cv, px, py, fg, utf8);
         lx = px;
         ly = py;
         have = 1;
@@ -209,8 +215,8 @@ tui_dotmap tui_dotmap_make(tui_rect r, const float view[4]) {
     return m;
 }
 
-void tui_scatter(tui_canvas *cv, const tui_dotmap *m, const float *pts, int n, int32_t fg,
-                 int utf8, char ascii_ch) {
+void tui_scatter(tui_canvas *cv, const tui_dotmap *m, const float *pts, int n, int32_t fg, int utf8,
+                 char ascii_ch) {
     for (int i = 0; i < n; i++) {
         float fx = m->ox + pts[2 * i] * m->sx, fy = m->oy + pts[2 * i + 1] * m->sy;
         if (!(fx >= m->dots.x && fx < m->dots.x + m->dots.w && fy >= m->dots.y &&
@@ -384,10 +390,12 @@ int tui_layout_compute(int w, int h, tui_layout *out) {
 static void palette_rgb(int32_t c, int *r, int *g, int *b) {
     static const int lv[6] = {0, 95, 135, 175, 215, 255};
     static const int base16[16][3] = {
-        {0, 0, 0},     {205, 0, 0},   {0, 205, 0},   {205, 205, 0},   {0, 0, 238},    {205, 0, 205},
-        {0, 205, 205}, {229, 229, 229}, {127, 127, 127}, {255, 0, 0}, {0, 255, 0},    {255, 255, 0},
-        {92, 92, 255}, {255, 0, 255}, {0, 255, 255}, {255, 255, 255}};
-    if (c & TUI_RGB_FLAG) {
+        {0, 0, 0},     {205, 0, 0},     {0, 205, 0},     {205, 205, 0},  {0, 0, 238}, {205, 0, 205},
+        {0, 205, 205}, {229, 229, 229}, {127, 127, 127}, {255, 0, 0},    {0, 255, 0}, {255, 255, 0},
+        {92, 92, 255}, {255, 0, 255},   {0, 255, 255},   {255, 255, 255}};
+    if (c < 0) {
+        *r = *g = *b = 0;
+    } else if (c & TUI_RGB_FLAG) {
         *r = (c >> 16) & 0xff;
         *g = (c >> 8) & 0xff;
         *b = c & 0xff;

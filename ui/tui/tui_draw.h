@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <wchar.h>
 
-#define TUI_DEFAULT (-1)
-#define TUI_RGB_FLAG 0x1000000
+#define TUI_DEFAULT      (-1)
+#define TUI_RGB_FLAG     0x1000000
 #define TUI_RGB(r, g, b) (TUI_RGB_FLAG | ((int32_t)(r) << 16) | ((int32_t)(g) << 8) | (int32_t)(b))
 
 /* cell attributes */
@@ -93,14 +93,14 @@ int tui_plot_row(tui_rect r, float v, float lo, float hi);
  * one scale for both axes (circles stay round: dots are about square), centred.
  * Returns the dot rectangle used, in canvas dot coordinates. */
 typedef struct tui_dotmap {
-    float sx, sy;   /* dots per data unit (sy negative: y grows upwards) */
-    float ox, oy;   /* dot coordinates of data (0, 0) */
-    tui_rect dots;  /* the area in dots */
+    float sx, sy;  /* dots per data unit (sy negative: y grows upwards) */
+    float ox, oy;  /* dot coordinates of data (0, 0) */
+    tui_rect dots; /* the area in dots */
 } tui_dotmap;
 tui_dotmap tui_dotmap_make(tui_rect r, const float view[4]);
 /* Scatter of n points (n, 2). Without utf8 each occupied cell shows ascii_ch. */
-void tui_scatter(tui_canvas *cv, const tui_dotmap *m, const float *pts, int n, int32_t fg,
-                 int utf8, char ascii_ch);
+void tui_scatter(tui_canvas *cv, const tui_dotmap *m, const float *pts, int n, int32_t fg, int utf8,
+                 char ascii_ch);
 
 /* ---- images ---- */
 /* Grey level 0..255 to the nearest of the 26 greys of the 256-colour palette

@@ -38,18 +38,24 @@ static int title_bar(tui_canvas *cv, const tui_view *v, const char *title) {
                         attr | TUI_BOLD, v->st.utf8);
 }
 
-/* Text on the title bar from column x; returns the column after it. */
+/* Text on the title bar from column x, clipped one column before the edge;
+ * returns the column after it. */
 static int title_text(tui_canvas *cv, const tui_view *v, int x, const char *s, int32_t fg) {
     int attr = v->st.colors >= 256 ? 0 : TUI_REVERSE;
-    return x + tui_text(cv, x, 0, s, cv->w - x - 1 > 0 ? cv->w - x - 1 : -1, col(v, fg),
-                        bgc(v, TUI_C_TITLE_BG), attr, v->st.utf8);
+    int room = cv->w - x - 1;
+    if (room <= 0) return x;
+    return x + tui_text(cv, x, 0, s, room, col(v, fg), bgc(v, TUI_C_TITLE_BG), attr, v->st.utf8);
 }
 
 static void fmt_steps(long n, char *buf, int sz) {
-    if (n >= 10000000) snprintf(buf, sz, "%.0fM", n / 1e6);
-    else if (n >= 100000) snprintf(buf, sz, "%.0fk", n / 1e3);
-    else if (n >= 10000) snprintf(buf, sz, "%.1fk", n / 1e3);
-    else snprintf(buf, sz, "%ld", n);
+    if (n >= 10000000)
+        snprintf(buf, sz, "%.0fM", n / 1e6);
+    else if (n >= 100000)
+        snprintf(buf, sz, "%.0fk", n / 1e3);
+    else if (n >= 10000)
+        snprintf(buf, sz, "%.1fk", n / 1e3);
+    else
+        snprintf(buf, sz, "%ld", n);
 }
 
 /* ---- status line ---- */
@@ -75,9 +81,12 @@ void tui_panel_status(tui_canvas *cv, const snapshot *s, const tui_view *v) {
     } while (0)
     SEG(2, TUI_DEFAULT, TUI_BOLD, "%s", s->preset[0] ? s->preset : "ganscope");
     SEG(1, TUI_DEFAULT, 0, "step %ld", s->step);
-    if (!s->running) SEG(1, TUI_C_WARN, TUI_BOLD, "STOPPED");
-    else if (s->paused) SEG(1, TUI_C_PAUSED, TUI_BOLD | (v->st.colors ? 0 : TUI_REVERSE), "PAUSED");
-    else SEG(1, TUI_DEFAULT, 0, "%.0f steps/s", s->steps_per_s);
+    if (!s->running)
+        SEG(1, TUI_C_WARN, TUI_BOLD, "STOPPED");
+    else if (s->paused)
+        SEG(1, TUI_C_PAUSED, TUI_BOLD | (v->st.colors ? 0 : TUI_REVERSE), "PAUSED");
+    else
+        SEG(1, TUI_DEFAULT, 0, "%.0f steps/s", s->steps_per_s);
     char lbl[32];
     keymap_selection_label(&v->sel, lbl, sizeof lbl);
     SEG(2, v->sel.net == NET_G ? TUI_C_GLOSS : TUI_C_DLOSS, TUI_BOLD, "[%s]", lbl);
@@ -125,8 +134,9 @@ void tui_panel_message(tui_canvas *cv, const snapshot *s, const tui_view *v) {
                  e->text);
         if (e->refused) fg = TUI_C_WARN, attr = TUI_BOLD;
     } else {
-        snprintf(line, sizeof line, "Tab G/D  Up/Down layer  1-0 activation  [ ] slope  "
-                                    "space pause");
+        snprintf(line, sizeof line,
+                 "Tab G/D  Up/Down layer  1-0 activation  [ ] slope  "
+                 "space pause");
     }
     tui_text(cv, 1, 0, line, room, col(v, fg), TUI_DEFAULT, attr, v->st.utf8);
     if (hw) tui_text(cv, cv->w - hw - 1, 0, hint, 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
@@ -260,8 +270,10 @@ static void samples_images(tui_canvas *cv, const snapshot *s, const tui_view *v,
 void tui_panel_samples(tui_canvas *cv, const snapshot *s, const tui_view *v) {
     tui_canvas_clear(cv);
     char t[96];
-    if (s->images) snprintf(t, sizeof t, "Samples  %dx%d images", s->width, s->height);
-    else snprintf(t, sizeof t, "Samples  %s", s->data_name);
+    if (s->images)
+        snprintf(t, sizeof t, "Samples  %dx%d images", s->width, s->height);
+    else
+        snprintf(t, sizeof t, "Samples  %s", s->data_name);
     int x = title_bar(cv, v, t) + 2;
     const char *dot = v->st.utf8 ? "\u28ff" : ".";
     if (s->images) {
@@ -271,7 +283,7 @@ void tui_panel_samples(tui_canvas *cv, const snapshot *s, const tui_view *v) {
         x = title_text(cv, v, x, " real  ", TUI_C_TITLE_FG);
         x = title_text(cv, v, x, v->st.utf8 && v->st.colors ? dot : "o", TUI_C_FAKE);
         x = title_text(cv, v, x, " generated", TUI_C_TITLE_FG);
-        if (v->heatmap && v->st.colors >= 256) {
+        if (v->heatmap && v->st.colors >= 256 && x + 19 < cv->w) {
             x = title_text(cv, v, x, "  D(x): ", TUI_C_TITLE_FG);
             x = title_text(cv, v, x, "fake", 75);
             x = title_text(cv, v, x, "..", TUI_C_TITLE_FG);
@@ -280,8 +292,10 @@ void tui_panel_samples(tui_canvas *cv, const snapshot *s, const tui_view *v) {
     }
     tui_rect area = {0, 1, cv->w, cv->h - 1};
     if (area.h <= 0) return;
-    if (s->images) samples_images(cv, s, v, area);
-    else samples_points(cv, s, v, area);
+    if (s->images)
+        samples_images(cv, s, v, area);
+    else
+        samples_points(cv, s, v, area);
 }
 
 /* ---- loss curves ---- */
@@ -293,7 +307,8 @@ void tui_event_label(const char *text, char *buf, int n) {
         int layer;
         if (sscanf(text + 2, "layer %d:", &layer) == 1)
             snprintf(net, sizeof net, "%c%d ", text[0], layer);
-        else if (strncmp(text + 2, "all layers:", 11) == 0) snprintf(net, sizeof net, "%c ", text[0]);
+        else if (strncmp(text + 2, "all layers:", 11) == 0)
+            snprintf(net, sizeof net, "%c ", text[0]);
         const char *colon = strchr(text, ':');
         if (net[0] && colon) rest = colon + 1;
     }
@@ -359,8 +374,10 @@ static int series(const history *h, int s, int cols, int smooth, int logy, float
 static void axis_label(tui_canvas *cv, const tui_view *v, int x, int y, int w, float val,
                        int logy) {
     char b[16];
-    if (logy) snprintf(b, sizeof b, "%.2g", pow(10.0, val));
-    else snprintf(b, sizeof b, "%.3g", val);
+    if (logy)
+        snprintf(b, sizeof b, "%.2g", pow(10.0, val));
+    else
+        snprintf(b, sizeof b, "%.3g", val);
     int len = (int)strlen(b);
     if (len > w) len = w;
     tui_text(cv, x + w - len, y, b, w, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
@@ -381,7 +398,8 @@ static void event_markers(tui_canvas *cv, const snapshot *s, const tui_view *v, 
             if (pass == 0) {
                 for (int y = y_top; y <= y_bot; y++)
                     tui_put(cv, cx, y, mark, col(v, TUI_C_MARK), TUI_DEFAULT, 0);
-                if (label_row >= 0) tui_put(cv, cx, label_row, mark, col(v, TUI_C_MARK), TUI_DEFAULT, 0);
+                if (label_row >= 0)
+                    tui_put(cv, cx, label_row, mark, col(v, TUI_C_MARK), TUI_DEFAULT, 0);
                 continue;
             }
             if (label_row < 0) continue;
@@ -466,7 +484,8 @@ void tui_panel_loss(tui_canvas *cv, const snapshot *s, const tui_view *v) {
         tui_plot_line(cv, bot, df, n, 0, 1, col(v, TUI_C_FAKE), v->st.utf8);
         tui_text(cv, lw - 3, bot.y, "D 1", 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
         if (bot.h > 2) tui_text(cv, lw - 2, mid, ".5", 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
-        if (bot.h > 1) tui_text(cv, lw - 1, bot.y + bot.h - 1, "0", 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
+        if (bot.h > 1)
+            tui_text(cv, lw - 1, bot.y + bot.h - 1, "0", 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
     }
     /* the separation between the y labels and the plots */
     for (int y = top.y; y < top.y + avail; y++)
@@ -477,7 +496,8 @@ void tui_panel_loss(tui_canvas *cv, const snapshot *s, const tui_view *v) {
         fmt_steps(x1, b, sizeof b);
         int y = cv->h - 1;
         tui_text(cv, top.x, y, a, 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
-        tui_text(cv, top.x + top.w - (int)strlen(b), y, b, 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
+        tui_text(cv, top.x + top.w - (int)strlen(b), y, b, 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0,
+                 1);
         const char *st = "step";
         tui_text(cv, top.x + top.w / 2 - 2, y, st, 0, col(v, TUI_C_AXIS), TUI_DEFAULT, 0, 1);
     }
@@ -485,22 +505,54 @@ void tui_panel_loss(tui_canvas *cv, const snapshot *s, const tui_view *v) {
 
 /* ---- histograms ---- */
 
-static void layer_header(const layer_stats *L, int net, int l, int pre, char *buf, int n) {
-    char par[24] = "";
+/* The header of a layer's histogram, as much as fits in w columns: the
+ * statistics in words when they fit, else abbreviated (d dead, s saturated,
+ * g gradient norm). */
+static void layer_header(const layer_stats *L, int net, int l, int pre, char *buf, int n, int w) {
+    char part[7][48];
     const act_info *a = &act_table[L->act];
-    if (a->param) snprintf(par, sizeof par, " %s %.2f", a->param, L->slope);
     float lo = pre ? L->pre_lo : L->post_lo, hi = pre ? L->pre_hi : L->post_hi;
-    snprintf(buf, n, "%c%d %s%s  dead %.0f%%  sat %.0f%%  |grad| %.2g  [%.2g, %.2g]  %d units",
-             net == NET_G ? 'G' : 'D', l + 1, act_name(L->act), par, 100.0f * L->dead,
-             100.0f * L->saturated, L->grad_norm, lo, hi, L->units);
+    if (a->param)
+        snprintf(part[0], sizeof part[0], "%c%d %s %s %.2f", net == NET_G ? 'G' : 'D', l + 1,
+                 act_name(L->act), a->param, L->slope);
+    else
+        snprintf(part[0], sizeof part[0], "%c%d %s", net == NET_G ? 'G' : 'D', l + 1,
+                 act_name(L->act));
+    snprintf(part[4], sizeof part[4], "[%.2g, %.2g]", lo, hi);
+    snprintf(part[5], sizeof part[5], "%d units", L->units);
+    for (int shortform = 0; shortform < 2; shortform++) {
+        const char *sep = shortform ? " " : "  ";
+        if (!shortform) {
+            snprintf(part[1], sizeof part[1], "dead %.0f%%", 100.0f * L->dead);
+            snprintf(part[2], sizeof part[2], "sat %.0f%%", 100.0f * L->saturated);
+            snprintf(part[3], sizeof part[3], "|grad| %.2g", L->grad_norm);
+        } else {
+            if (a->param)
+                snprintf(part[0], sizeof part[0], "%c%d %s %.2f", net == NET_G ? 'G' : 'D', l + 1,
+                         act_name(L->act), L->slope);
+            snprintf(part[1], sizeof part[1], "d%.0f%%", 100.0f * L->dead);
+            snprintf(part[2], sizeof part[2], "s%.0f%%", 100.0f * L->saturated);
+            snprintf(part[3], sizeof part[3], "g%.2g", L->grad_norm);
+        }
+        snprintf(buf, n, "%s", part[0]);
+        int k;
+        for (k = 1; k < 6; k++) {
+            size_t len = strlen(buf);
+            if ((int)(len + strlen(sep) + strlen(part[k])) > w) break;
+            snprintf(buf + len, n - len, "%s%s", sep, part[k]);
+        }
+        if (k > 3) return; /* dead, saturated and gradient all shown */
+    }
 }
 
 void tui_panel_hist(tui_canvas *cv, const snapshot *s, const tui_view *v) {
     tui_canvas_clear(cv);
     int x = title_bar(cv, v, "Histograms") + 1;
-    title_text(cv, v, x, v->pre ? "pre-activation, sqrt height  (v: post)"
-                                : "post-activation, sqrt height  (v: pre)",
-               TUI_C_TITLE_FG);
+    const char *what = v->pre ? "pre-activation, sqrt height  (v: post)"
+                              : "post-activation, sqrt height  (v: pre)";
+    if (x + (int)strlen(what) >= cv->w)
+        what = v->pre ? "pre-activation  (v)" : "post-activation  (v)";
+    title_text(cv, v, x, what, TUI_C_TITLE_FG);
     const snap_net *nets[2] = {&s->g, &s->d};
     int ng = s->g.n_hidden, nd = s->d.n_hidden, nl = ng + nd;
     int rows = cv->h - 1;
@@ -523,7 +575,7 @@ void tui_panel_hist(tui_canvas *cv, const snapshot *s, const tui_view *v) {
         int32_t hbg = selected ? bgc(v, TUI_C_SEL_BG) : TUI_DEFAULT;
         int hattr = selected ? (TUI_BOLD | (v->st.colors >= 256 ? 0 : TUI_REVERSE)) : 0;
         char hdr[160];
-        layer_header(L, net, l, v->pre, hdr, sizeof hdr);
+        layer_header(L, net, l, v->pre, hdr, sizeof hdr, cv->w - 3);
         wchar_t mark = selected ? (v->st.utf8 ? 0x25B6 : L'>') : L' ';
         if (compact) {
             /* one line: label, bars, stats */
@@ -532,7 +584,9 @@ void tui_panel_hist(tui_canvas *cv, const snapshot *s, const tui_view *v) {
             if (a->param)
                 snprintf(lab, sizeof lab, "%c%d %s %.2f", net == NET_G ? 'G' : 'D', l + 1,
                          act_name(L->act), L->slope);
-            else snprintf(lab, sizeof lab, "%c%d %s", net == NET_G ? 'G' : 'D', l + 1, act_name(L->act));
+            else
+                snprintf(lab, sizeof lab, "%c%d %s", net == NET_G ? 'G' : 'D', l + 1,
+                         act_name(L->act));
             snprintf(st, sizeof st, "d%.0f%% s%.0f%% g%.1e", 100.0f * L->dead,
                      100.0f * L->saturated, L->grad_norm);
             int lw = 18, sw = (int)strlen(st) + 1;
@@ -711,7 +765,9 @@ void tui_panel_help(tui_canvas *cv, const tui_view *v) {
     if (pages > 1)
         snprintf(foot, sizeof foot, "page %d/%d: PgDn/Right next, PgUp/Left back.  h ? Esc close",
                  page + 1, pages);
-    else snprintf(foot, sizeof foot, "h ? Esc close this help.  Screenshots (p, F12) need the window.");
+    else
+        snprintf(foot, sizeof foot,
+                 "h ? Esc close this help.  Screenshots (p, F12) need the window.");
     tui_text(cv, 2, cv->h - 2, foot, cv->w - 4, col(v, TUI_C_AXIS), bg, attr, u);
 }
 

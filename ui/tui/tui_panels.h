@@ -62,7 +62,7 @@ void tui_event_label(const char *text, char *buf, int n);
 /* Image grid geometry for n images of iw x ih pixels in an area of w x h cells:
  * the largest scale that shows at least min(8, n) of them. */
 typedef struct tui_grid {
-    int px_w, px_h; /* pixels of one image */
+    int px_w, px_h;     /* pixels of one image */
     int cell_w, cell_h; /* cells of one image */
     int cols, rows;
 } tui_grid;
