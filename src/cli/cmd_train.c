@@ -2,7 +2,9 @@
  * through the same session the live engine uses, so schedules (--at and
  * [schedule]) behave identically. JSON Lines on stdout, a progress line on
  * stderr, an optional --log file and checkpoint. Ctrl-C stops cleanly: the
- * summary is written and --save still happens. */
+ * summary is written and --save still happens. For image data the summary also
+ * carries the image metrics (cmd_eval.c), and --eval-every N adds "eval"
+ * records. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,6 +35,8 @@ static void usage(FILE *fp) {
           "  --log FILE           also write the records to FILE (.csv gives CSV)\n"
           "  --save CKPT          save a .safetensors checkpoint at the end\n"
           "  --threads T          BLAS threads (default: 1 for 2-D data, all cores for images)\n"
+          "  --eval-every N       an \"eval\" record every N steps: image metrics (classes, kl,\n"
+          "                       confidence, fcd) or modes, hq, kl for ring8/grid25\n"
           "  --quiet              no progress line\n",
           fp);
 }
@@ -44,9 +48,9 @@ int cmd_train(int argc, char **argv) {
         {"at", required_argument, 0, 'a'},     {"log", required_argument, 0, 'l'},
         {"save", required_argument, 0, 'o'},   {"threads", required_argument, 0, 't'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"eval-every", required_argument, 0, 'e'}, {0, 0, 0, 0}};
     run_opts r = {0};
-    long steps = -1, threads = 0;
+    long steps = -1, threads = 0, eval_every = 0;
     unsigned long long seed = 0;
     int have_seed = 0, quiet = 0, c, rc;
     const char *save = NULL;
@@ -62,6 +66,7 @@ int cmd_train(int argc, char **argv) {
         case 'o': save = optarg; break;
         case 't': if ((rc = cli_long("--threads", optarg, 1, 256, &threads))) return rc; break;
         case 'q': quiet = 1; break;
+        case 'e': if ((rc = cli_long("--eval-every", optarg, 1, 1000000000L, &eval_every))) return rc; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return EXIT_BAD_INPUT;
         }
@@ -84,6 +89,13 @@ int cmd_train(int argc, char **argv) {
         if (have_file) runlog_close(&file);
         return cli_bad("%s", err.msg);
     }
+    cli_train_eval ev;
+    if ((rc = cli_train_eval_open(&ev, eval_every, &s))) {
+        session_close(&s);
+        if (have_file) runlog_close(&file);
+        return rc;
+    }
+    s.t0 = s.rate_t = engine_now(); /* the run starts now, not before the classifier */
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
@@ -95,6 +107,7 @@ int cmd_train(int argc, char **argv) {
     while (s.gn.step < total && !interrupted) {
         session_step(&s);
         if (s.gn.step % every == 0 && s.gn.step < total) session_log_metrics(&s, "metrics");
+        cli_train_eval_step(&ev, &s);
         if (tty && engine_now() - last_progress > 0.25) {
             last_progress = engine_now();
             fprintf(stderr, "\rstep %ld/%ld  D loss %.3f  G loss %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f steps/s ",
@@ -104,7 +117,8 @@ int cmd_train(int argc, char **argv) {
     }
     if (tty) fputc('\n', stderr);
     /* steps/s of the summary is the whole run's average */
-    double elapsed = engine_now() - s.t0;
+    cli_train_eval_finish(&ev, &s); /* before the rate: evaluation is not training time */
+    double elapsed = engine_now() - s.t0 - ev.seconds;
     s.steps_per_s = elapsed > 0 ? (float)(s.gn.step / elapsed) : 0.0f;
     int status = 0;
     if (interrupted) session_event(&s, 0, "interrupted at step %ld", s.gn.step);
@@ -116,7 +130,8 @@ int cmd_train(int argc, char **argv) {
             session_event(&s, 0, "saved %s", save);
         }
     }
-    session_log_metrics(&s, "summary");
+    cli_train_eval_summary(&ev, &s);
+    cli_train_eval_close(&ev);
     session_close(&s);
     if (have_file) runlog_close(&file);
     if (interrupted && !status) status = 130;

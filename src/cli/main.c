@@ -24,6 +24,8 @@ static const subcommand subcommands[] = {
     {"train", cmd_train, "train headless, JSON Lines on stdout"},
     {"sample", cmd_sample, "draw generator samples from a checkpoint"},
     {"bench", cmd_bench, "time the reference model, print steps/s"},
+    {"eval", cmd_eval, "score a checkpoint: image metrics (FCD...) or modes"},
+    {"sweep", cmd_sweep, "run a grid of configurations x seeds, write a report"},
     {"presets", cmd_presets, "list the builtin presets"},
     {"keys", cmd_keys, "print the key table of the live lab"},
 };
@@ -149,7 +151,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < N_SUB; i++)
             if (strcmp(argv[1], subcommands[i].name) == 0)
                 return subcommands[i].run(argc - 1, argv + 1);
-        return cli_bad("unknown command '%s' (commands: train, sample, bench, presets, keys)",
+        return cli_bad("unknown command '%s' (commands: train, sample, bench, eval, sweep, presets, keys)",
                        argv[1]);
     }
     return cmd_live(argc, argv, 0);
