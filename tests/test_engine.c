@@ -66,8 +66,10 @@ static void *send_random(void *arg) {
             c.layer = -1;
             c.value = (int)rng_below(&r, 160) / 100.0 - 0.3; /* -0.3 .. 1.29 */
             x->refused = c.value < 0 || c.value > 1;
-            if (x->refused) snprintf(x->needle, sizeof x->needle, "outside [0, 1]");
-            else snprintf(x->needle, sizeof x->needle, "= %.2f", c.value);
+            if (x->refused)
+                snprintf(x->needle, sizeof x->needle, "outside [0, 1]");
+            else
+                snprintf(x->needle, sizeof x->needle, "= %.2f", c.value);
             break;
         case 2:
             c.kind = CMD_SET_LR;
@@ -283,9 +285,10 @@ static void test_keymap(void **state) {
     assert_int_equal(sel.layer, -1); /* G has no layer 3 */
     /* every key is listed once */
     for (int i = 0; i < keymap_count; i++)
-        for (int j = i + 1; j < keymap_count; j++) assert_int_not_equal(keymap[i].key, keymap[j].key);
-    const int required[] = {' ', 'n', 'r', GSK_TAB, GSK_UP, GSK_DOWN, 'a', 'A', '[', ']', '{',
-                            '}', '-', '=', 'l', 'k', 's', 'h', '?', 'q'};
+        for (int j = i + 1; j < keymap_count; j++)
+            assert_int_not_equal(keymap[i].key, keymap[j].key);
+    const int required[] = {' ', 'n', 'r', GSK_TAB, GSK_UP, GSK_DOWN, 'a', 'A', '[', ']',
+                            '{', '}', '-', '=',     'l',    'k',      's', 'h', '?', 'q'};
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         assert_non_null(keymap_find(required[i]));
 }
@@ -308,6 +311,47 @@ static void test_history_bounded(void **state) {
     assert_int_equal(total, 100000); /* nothing dropped, only merged */
     assert_float_equal(h.b[0].min[0], 0.0f, 0);
     assert_float_equal(h.b[0].max[0], 6.0f, 0);
+}
+
+/* Save and load through commands: a checkpoint brings back the weights, the
+ * activations and the step; a bad one is refused and the run goes on as it was. */
+static void test_save_load_commands(void **state) {
+    gs_config cfg;
+    load("tiny", &cfg);
+    session s;
+    assert_int_equal(session_open(&s, &cfg, NULL, NULL, NULL), GS_OK);
+    for (int i = 0; i < 40; i++) session_step(&s);
+    engine_cmd act = {.kind = CMD_SET_ACT, .net = NET_G, .layer = 1, .act = ACT_ELU};
+    assert_true(session_apply(&s, &act));
+    char path[] = "/tmp/gs_ckpt_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    engine_cmd save = {.kind = CMD_SAVE};
+    snprintf(save.text, sizeof save.text, "%s", path);
+    assert_true(session_apply(&s, &save));
+    float *w = malloc(s.gn.g.n_params * sizeof(float));
+    memcpy(w, s.gn.g.params, s.gn.g.n_params * sizeof(float));
+    for (int i = 0; i < 40; i++) session_step(&s);
+    engine_cmd ld = {.kind = CMD_LOAD};
+    snprintf(ld.text, sizeof ld.text, "%s", path);
+    assert_true(session_apply(&s, &ld));
+    assert_int_equal(s.gn.step, 40);
+    assert_int_equal(s.gn.g.layer[1].act, ACT_ELU);
+    assert_memory_equal(w, s.gn.g.params, s.gn.g.n_params * sizeof(float));
+    /* a truncated checkpoint: refused, nothing changes */
+    FILE *fp = fopen(path, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(ftruncate(fileno(fp), 50), 0);
+    fclose(fp);
+    session_step(&s);
+    memcpy(w, s.gn.g.params, s.gn.g.n_params * sizeof(float));
+    assert_false(session_apply(&s, &ld));
+    assert_true(s.events[(s.n_events - 1) % SNAP_MAX_EVENTS].refused);
+    assert_int_equal(s.gn.step, 41);
+    assert_memory_equal(w, s.gn.g.params, s.gn.g.n_params * sizeof(float));
+    unlink(path);
+    free(w);
+    session_close(&s);
 }
 
 /* The optimizer split over two threads gives the same bits as one thread. */
@@ -341,7 +385,7 @@ int main(void) {
         cmocka_unit_test(test_settings),        cmocka_unit_test(test_keymap),
         cmocka_unit_test(test_history_bounded), cmocka_unit_test(test_swap_keeps_weights),
         cmocka_unit_test(test_schedule_fires),  cmocka_unit_test(test_thread_stress),
-        cmocka_unit_test(test_par_optimizer),
+        cmocka_unit_test(test_par_optimizer),   cmocka_unit_test(test_save_load_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

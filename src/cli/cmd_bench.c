@@ -67,12 +67,15 @@ static int bench_engine(const gs_config *cfg, long seconds, long reader_hz) {
 }
 
 int cmd_bench(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"steps", required_argument, 0, 'n'}, {"threads", required_argument, 0, 't'},
-        {"preset", required_argument, 0, 'p'}, {"set", required_argument, 0, 's'},
-        {"engine", no_argument, 0, 'e'},      {"reader-hz", required_argument, 0, 'r'},
-        {"seconds", required_argument, 0, 'S'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"steps", required_argument, 0, 'n'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"preset", required_argument, 0, 'p'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"engine", no_argument, 0, 'e'},
+                                         {"reader-hz", required_argument, 0, 'r'},
+                                         {"seconds", required_argument, 0, 'S'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
     long steps = 300, threads = 0, reader_hz = 0, seconds = 10;
     int use_engine = 0;
     run_opts r = {0};
@@ -80,15 +83,33 @@ int cmd_bench(int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': if ((rc = cli_long("--steps", optarg, 1, 100000000L, &steps))) return rc; break;
-        case 't': if ((rc = cli_long("--threads", optarg, 1, 256, &threads))) return rc; break;
-        case 'p': r.preset = optarg; break;
-        case 's': if ((rc = cli_add_set(&r, optarg))) return rc; break;
-        case 'e': use_engine = 1; break;
-        case 'r': if ((rc = cli_long("--reader-hz", optarg, 0, 1000, &reader_hz))) return rc; break;
-        case 'S': if ((rc = cli_long("--seconds", optarg, 1, 3600, &seconds))) return rc; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_BAD_INPUT;
+        case 'n':
+            if ((rc = cli_long("--steps", optarg, 1, 100000000L, &steps))) return rc;
+            break;
+        case 't':
+            if ((rc = cli_long("--threads", optarg, 1, 256, &threads))) return rc;
+            break;
+        case 'p':
+            r.preset = optarg;
+            break;
+        case 's':
+            if ((rc = cli_add_set(&r, optarg))) return rc;
+            break;
+        case 'e':
+            use_engine = 1;
+            break;
+        case 'r':
+            if ((rc = cli_long("--reader-hz", optarg, 0, 1000, &reader_hz))) return rc;
+            break;
+        case 'S':
+            if ((rc = cli_long("--seconds", optarg, 1, 3600, &seconds))) return rc;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_BAD_INPUT;
         }
     }
     if (optind < argc) return cli_bad("bench: unexpected argument '%s'", argv[optind]);

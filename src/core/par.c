@@ -20,7 +20,8 @@ static struct {
     par_fn fn;
     void *ctx;
     long lo, hi;
-} par = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, .threads = 1};
+} par = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
+         .threads = 1};
 
 static void *worker(void *arg) {
     (void)arg;
@@ -47,8 +48,10 @@ void par_set_threads(int n) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        if (pthread_create(&par.thread, &attr, worker, NULL) == 0) par.started = 1;
-        else par.threads = 1;
+        if (pthread_create(&par.thread, &attr, worker, NULL) == 0)
+            par.started = 1;
+        else
+            par.threads = 1;
         pthread_attr_destroy(&attr);
     }
 }

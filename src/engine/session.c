@@ -50,11 +50,17 @@ void session_event(session *s, int refused, const char *fmt, ...) {
         if (s->logs[i]) runlog_event(s->logs[i], ev->step, ev->time_s, line);
 }
 
-/* Builds a gan and its buffers for cfg; on success replaces the session's. */
-static gs_status session_build(session *s, const gs_config *cfg, gs_error *err) {
+/* Builds a gan and its buffers for cfg, with the weights of checkpoint ckpt
+ * when it is not NULL; only on success replaces the session's, so a bad preset
+ * or checkpoint leaves the run as it was. */
+static gs_status session_build(session *s, const gs_config *cfg, const char *ckpt, gs_error *err) {
     gan fresh;
     gs_status st = gan_create(&fresh, cfg, err);
     if (st) return st;
+    if (ckpt && (st = ckpt_load(ckpt, &fresh, err))) {
+        gan_free(&fresh);
+        return st;
+    }
     size_t zx = (size_t)fresh.z_dim + fresh.x_dim;
     size_t need = (size_t)METRICS_SAMPLES * zx;
     size_t snap_need = (size_t)SNAP_GRID * SNAP_GRID * 3 + (size_t)SNAP_POINTS * zx +
@@ -95,7 +101,7 @@ gs_status session_open(session *s, const gs_config *cfg, runlog *log0, runlog *l
     s->logs[0] = log0;
     s->logs[1] = log1;
     snprintf(s->save_dir, sizeof s->save_dir, ".");
-    return session_build(s, cfg, err);
+    return session_build(s, cfg, NULL, err);
 }
 
 void session_close(session *s) {
@@ -124,14 +130,16 @@ static gs_status check_layer(session *s, const engine_cmd *c, gs_error *err) {
     if (c->net != NET_G && c->net != NET_D) return gs_fail(err, GS_ERR_VALUE, "unknown network");
     int nh = mlp_hidden_count(net_of(s, c->net));
     if (c->layer >= nh || c->layer < -1)
-        return gs_fail(err, GS_ERR_VALUE, "%s has no hidden layer %d (it has %d)",
-                       net_name(c->net), c->layer + 1, nh);
+        return gs_fail(err, GS_ERR_VALUE, "%s has no hidden layer %d (it has %d)", net_name(c->net),
+                       c->layer + 1, nh);
     return GS_OK;
 }
 
 static void layer_label(const engine_cmd *c, char *buf, size_t n) {
-    if (c->layer < 0) snprintf(buf, n, "%s all layers", net_name(c->net));
-    else snprintf(buf, n, "%s layer %d", net_name(c->net), c->layer + 1);
+    if (c->layer < 0)
+        snprintf(buf, n, "%s all layers", net_name(c->net));
+    else
+        snprintf(buf, n, "%s layer %d", net_name(c->net), c->layer + 1);
 }
 
 static int apply_act(session *s, const engine_cmd *c, act_kind k) {
@@ -177,15 +185,17 @@ static int apply_lr(session *s, int net, double lr) {
         return 0;
     }
     opt_of(s, net)->lr = (float)lr;
-    if (net == NET_G) s->gn.cfg.gen.lr = (float)lr;
-    else s->gn.cfg.disc.lr = (float)lr;
+    if (net == NET_G)
+        s->gn.cfg.gen.lr = (float)lr;
+    else
+        s->gn.cfg.disc.lr = (float)lr;
     session_event(s, 0, "%s learning rate %.3g", net_name(net), lr);
     return 1;
 }
 
-static int apply_replace(session *s, const gs_config *cfg, const char *what) {
+static int apply_replace(session *s, const gs_config *cfg, const char *ckpt, const char *what) {
     gs_error err;
-    if (session_build(s, cfg, &err)) {
+    if (session_build(s, cfg, ckpt, &err)) {
         session_event(s, 1, "%s", err.msg);
         return 0;
     }
@@ -200,20 +210,10 @@ static int apply_load(session *s, const char *path) {
         session_event(s, 1, "%s", err.msg);
         return 0;
     }
-    gan probe;
-    /* Load into a fresh gan first so that a bad checkpoint leaves the run as it was. */
-    if (gan_create(&probe, &cfg, &err) || (ckpt_load(path, &probe, &err) && (gan_free(&probe), 1))) {
-        session_event(s, 1, "%s", err.msg);
-        return 0;
-    }
-    gan_free(&probe);
-    if (!apply_replace(s, &cfg, "loading")) return 0;
-    if (ckpt_load(path, &s->gn, &err)) {
-        session_event(s, 1, "%s", err.msg);
-        return 0;
-    }
+    char what[EVENT_TEXT];
+    snprintf(what, sizeof what, "loaded %.100s", path);
+    if (!apply_replace(s, &cfg, path, what)) return 0;
     s->rate_step = s->gn.step;
-    session_event(s, 0, "loaded %s (step %ld)", path, s->gn.step);
     return 1;
 }
 
@@ -232,9 +232,12 @@ int session_apply(session *s, const engine_cmd *c) {
     case CMD_STEP:
     case CMD_STEP_D:
     case CMD_STEP_G:
-        if (c->kind == CMD_STEP) gan_step(&s->gn);
-        else if (c->kind == CMD_STEP_D) gan_step_d(&s->gn);
-        else gan_step_g(&s->gn);
+        if (c->kind == CMD_STEP)
+            gan_step(&s->gn);
+        else if (c->kind == CMD_STEP_D)
+            gan_step_d(&s->gn);
+        else
+            gan_step_g(&s->gn);
         record_history(s);
         return 1;
     case CMD_RESET:
@@ -318,7 +321,8 @@ int session_apply(session *s, const engine_cmd *c) {
     }
     case CMD_SAVE: {
         char path[1024];
-        if (c->text[0]) snprintf(path, sizeof path, "%s", c->text);
+        if (c->text[0])
+            snprintf(path, sizeof path, "%s", c->text);
         else
             snprintf(path, sizeof path, "%s/ganscope-%s-step%ld.safetensors", s->save_dir,
                      s->gn.cfg.name[0] ? s->gn.cfg.name : "run", s->gn.step);
@@ -340,7 +344,7 @@ int session_apply(session *s, const engine_cmd *c) {
         }
         char what[EVENT_TEXT];
         snprintf(what, sizeof what, "preset %s", cfg.name);
-        return apply_replace(s, &cfg, what);
+        return apply_replace(s, &cfg, NULL, what);
     }
     case CMD_QUIT:
         s->quit = 1;
