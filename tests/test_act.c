@@ -11,8 +11,8 @@
 
 #include "act.h"
 
-static const float points[] = {-4.0f,   -2.5f,  -1.0f, -0.5f, -0.1f, -0.01f, -0.003f,
-                               0.003f,  0.01f,  0.1f,  0.5f,  1.0f,  2.5f,   4.0f};
+static const float points[] = {-4.0f,  -2.5f, -1.0f, -0.5f, -0.1f, -0.01f, -0.003f,
+                               0.003f, 0.01f, 0.1f,  0.5f,  1.0f,  2.5f,   4.0f};
 #define NP ((long)(sizeof points / sizeof points[0]))
 
 static double fwd1(act_kind k, float z, float p) {
@@ -137,9 +137,12 @@ static void test_names(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gradients_all),      cmocka_unit_test(test_backward_scales_upstream),
-        cmocka_unit_test(test_backward_in_place),  cmocka_unit_test(test_prelu_slope_gradient),
-        cmocka_unit_test(test_kink_conventions),   cmocka_unit_test(test_values),
+        cmocka_unit_test(test_gradients_all),
+        cmocka_unit_test(test_backward_scales_upstream),
+        cmocka_unit_test(test_backward_in_place),
+        cmocka_unit_test(test_prelu_slope_gradient),
+        cmocka_unit_test(test_kink_conventions),
+        cmocka_unit_test(test_values),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,8 +96,8 @@ static void test_parse(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_d_gradients),       cmocka_unit_test(test_g_gradients),
-        cmocka_unit_test(test_known_values),      cmocka_unit_test(test_minimax_saturates),
+        cmocka_unit_test(test_d_gradients),           cmocka_unit_test(test_g_gradients),
+        cmocka_unit_test(test_known_values),          cmocka_unit_test(test_minimax_saturates),
         cmocka_unit_test(test_extreme_logits_finite), cmocka_unit_test(test_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,8 +9,8 @@
 
 typedef struct frontend_opts {
     gs_config cfg;
-    runlog *log;        /* --log, or NULL */
-    double seconds;     /* quit by itself after this long (0: run until quit) */
+    runlog *log;    /* --log, or NULL */
+    double seconds; /* quit by itself after this long (0: run until quit) */
     int start_paused;
 } frontend_opts;
 

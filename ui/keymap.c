@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ACT_KEY(k, a, h) {k, #k, KA_COMMAND, CMD_SET_ACT, a, 0, h}
+#define ACT_KEY(k, a, h)                                                                           \
+    { k, #k, KA_COMMAND, CMD_SET_ACT, a, 0, h }
 
 const keymap_entry keymap[] = {
     {' ', "space", KA_COMMAND, CMD_TOGGLE_PAUSE, 0, 0, "pause / resume training"},
@@ -80,6 +81,8 @@ int keymap_select(key_action a, ui_selection *sel, int n_hidden_g, int n_hidden_
 }
 
 void keymap_selection_label(const ui_selection *sel, char *buf, int n) {
-    if (sel->layer < 0) snprintf(buf, n, "%s all", sel->net == NET_G ? "G" : "D");
-    else snprintf(buf, n, "%s layer %d", sel->net == NET_G ? "G" : "D", sel->layer + 1);
+    if (sel->layer < 0)
+        snprintf(buf, n, "%s all", sel->net == NET_G ? "G" : "D");
+    else
+        snprintf(buf, n, "%s layer %d", sel->net == NET_G ? "G" : "D", sel->layer + 1);
 }

@@ -20,17 +20,17 @@ enum {
 };
 
 typedef enum key_action {
-    KA_COMMAND,       /* an engine command built from the entry and the selection */
-    KA_SWITCH_NET,    /* Tab: G <-> D */
-    KA_LAYER_UP,      /* select the previous hidden layer (or "all") */
+    KA_COMMAND,    /* an engine command built from the entry and the selection */
+    KA_SWITCH_NET, /* Tab: G <-> D */
+    KA_LAYER_UP,   /* select the previous hidden layer (or "all") */
     KA_LAYER_DOWN,
     KA_HELP,
     KA_QUIT,
     KA_SCREENSHOT,
-    KA_TOGGLE_SMOOTH, /* loss curves smoothed */
-    KA_TOGGLE_LOGY,   /* loss curves on a log scale */
-    KA_TOGGLE_PREPOST, /* histograms of pre- or post-activation values */
-    KA_TOGGLE_HEATMAP, /* 2-D: D's heatmap */
+    KA_TOGGLE_SMOOTH,   /* loss curves smoothed */
+    KA_TOGGLE_LOGY,     /* loss curves on a log scale */
+    KA_TOGGLE_PREPOST,  /* histograms of pre- or post-activation values */
+    KA_TOGGLE_HEATMAP,  /* 2-D: D's heatmap */
     KA_TOGGLE_MANIFOLD, /* 2-D: G's manifold */
     KA_TOGGLE_POINTS,   /* 2-D: real and generated points */
 } key_action;

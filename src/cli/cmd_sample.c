@@ -45,12 +45,24 @@ int cmd_sample(int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'l': load = optarg; break;
-        case 'o': out = optarg; break;
-        case 'n': if ((rc = cli_long("--n", optarg, 1, 1000000, &n))) return rc; break;
-        case 'S': if ((rc = cli_u64("--seed", optarg, &seed))) return rc; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_BAD_INPUT;
+        case 'l':
+            load = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'n':
+            if ((rc = cli_long("--n", optarg, 1, 1000000, &n))) return rc;
+            break;
+        case 'S':
+            if ((rc = cli_u64("--seed", optarg, &seed))) return rc;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_BAD_INPUT;
         }
     }
     if (optind < argc) return cli_bad("sample: unexpected argument '%s'", argv[optind]);

@@ -42,13 +42,18 @@ static void usage(FILE *fp) {
 }
 
 int cmd_train(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"preset", required_argument, 0, 'p'}, {"steps", required_argument, 0, 'n'},
-        {"seed", required_argument, 0, 'S'},   {"set", required_argument, 0, 's'},
-        {"at", required_argument, 0, 'a'},     {"log", required_argument, 0, 'l'},
-        {"save", required_argument, 0, 'o'},   {"threads", required_argument, 0, 't'},
-        {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
-        {"eval-every", required_argument, 0, 'e'}, {0, 0, 0, 0}};
+    static const struct option opts[] = {{"preset", required_argument, 0, 'p'},
+                                         {"steps", required_argument, 0, 'n'},
+                                         {"seed", required_argument, 0, 'S'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"at", required_argument, 0, 'a'},
+                                         {"log", required_argument, 0, 'l'},
+                                         {"save", required_argument, 0, 'o'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"eval-every", required_argument, 0, 'e'},
+                                         {0, 0, 0, 0}};
     run_opts r = {0};
     long steps = -1, threads = 0, eval_every = 0;
     unsigned long long seed = 0;
@@ -57,18 +62,43 @@ int cmd_train(int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': r.preset = optarg; break;
-        case 'n': if ((rc = cli_long("--steps", optarg, 0, 1000000000L, &steps))) return rc; break;
-        case 'S': if ((rc = cli_u64("--seed", optarg, &seed))) return rc; have_seed = 1; break;
-        case 's': if ((rc = cli_add_set(&r, optarg))) return rc; break;
-        case 'a': if ((rc = cli_add_at(&r, optarg))) return rc; break;
-        case 'l': r.log_path = optarg; break;
-        case 'o': save = optarg; break;
-        case 't': if ((rc = cli_long("--threads", optarg, 1, 256, &threads))) return rc; break;
-        case 'q': quiet = 1; break;
-        case 'e': if ((rc = cli_long("--eval-every", optarg, 1, 1000000000L, &eval_every))) return rc; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return EXIT_BAD_INPUT;
+        case 'p':
+            r.preset = optarg;
+            break;
+        case 'n':
+            if ((rc = cli_long("--steps", optarg, 0, 1000000000L, &steps))) return rc;
+            break;
+        case 'S':
+            if ((rc = cli_u64("--seed", optarg, &seed))) return rc;
+            have_seed = 1;
+            break;
+        case 's':
+            if ((rc = cli_add_set(&r, optarg))) return rc;
+            break;
+        case 'a':
+            if ((rc = cli_add_at(&r, optarg))) return rc;
+            break;
+        case 'l':
+            r.log_path = optarg;
+            break;
+        case 'o':
+            save = optarg;
+            break;
+        case 't':
+            if ((rc = cli_long("--threads", optarg, 1, 256, &threads))) return rc;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'e':
+            if ((rc = cli_long("--eval-every", optarg, 1, 1000000000L, &eval_every))) return rc;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_BAD_INPUT;
         }
     }
     if (optind < argc) return cli_bad("train: unexpected argument '%s'", argv[optind]);
@@ -110,9 +140,11 @@ int cmd_train(int argc, char **argv) {
         cli_train_eval_step(&ev, &s);
         if (tty && engine_now() - last_progress > 0.25) {
             last_progress = engine_now();
-            fprintf(stderr, "\rstep %ld/%ld  D loss %.3f  G loss %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f steps/s ",
-                    s.gn.step, total, s.gn.last.d_loss, s.gn.last.g_loss, s.gn.last.d_real,
-                    s.gn.last.d_fake, s.steps_per_s);
+            fprintf(
+                stderr,
+                "\rstep %ld/%ld  D loss %.3f  G loss %.3f  D(x) %.2f  D(G(z)) %.2f  %.0f steps/s ",
+                s.gn.step, total, s.gn.last.d_loss, s.gn.last.g_loss, s.gn.last.d_real,
+                s.gn.last.d_fake, s.steps_per_s);
         }
     }
     if (tty) fputc('\n', stderr);

@@ -62,8 +62,10 @@ int cmd_presets(int argc, char **argv) {
         gs_error err;
         preset_defaults(&cfg);
         const char *name = preset_builtin_name(i);
-        if (preset_load(name, &cfg, &err)) printf("%-10s (broken: %s)\n", name, err.msg);
-        else printf("%-10s %s\n", name, cfg.description);
+        if (preset_load(name, &cfg, &err))
+            printf("%-10s (broken: %s)\n", name, err.msg);
+        else
+            printf("%-10s %s\n", name, cfg.description);
     }
     return 0;
 }
@@ -75,18 +77,23 @@ int cmd_keys(int argc, char **argv) {
     }
     if (argc > 1) return cli_bad("keys: unexpected argument '%s'", argv[1]);
     puts("Keys of the live lab (the selection is a network, G or D, and one hidden layer or all):");
-    for (int i = 0; i < keymap_count; i++) printf("  %-6s %s\n", keymap[i].key_name, keymap[i].help);
+    for (int i = 0; i < keymap_count; i++)
+        printf("  %-6s %s\n", keymap[i].key_name, keymap[i].help);
     return 0;
 }
 
 int cmd_live(int argc, char **argv, int force) {
-    static const struct option opts[] = {
-        {"preset", required_argument, 0, 'p'}, {"set", required_argument, 0, 's'},
-        {"at", required_argument, 0, 'a'},     {"log", required_argument, 0, 'l'},
-        {"gui", no_argument, 0, 'g'},          {"tui", no_argument, 0, 't'},
-        {"paused", no_argument, 0, 'P'},       {"seconds", required_argument, 0, 'S'},
-        {"help", no_argument, 0, 'h'},         {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+    static const struct option opts[] = {{"preset", required_argument, 0, 'p'},
+                                         {"set", required_argument, 0, 's'},
+                                         {"at", required_argument, 0, 'a'},
+                                         {"log", required_argument, 0, 'l'},
+                                         {"gui", no_argument, 0, 'g'},
+                                         {"tui", no_argument, 0, 't'},
+                                         {"paused", no_argument, 0, 'P'},
+                                         {"seconds", required_argument, 0, 'S'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {"version", no_argument, 0, 'V'},
+                                         {0, 0, 0, 0}};
     run_opts r = {0};
     frontend_opts fo;
     memset(&fo, 0, sizeof fo);
@@ -95,21 +102,42 @@ int cmd_live(int argc, char **argv, int force) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': r.preset = optarg; break;
-        case 's': if ((rc = cli_add_set(&r, optarg))) return rc; break;
-        case 'a': if ((rc = cli_add_at(&r, optarg))) return rc; break;
-        case 'l': r.log_path = optarg; break;
-        case 'g': want_gui = 1; break;
-        case 't': want_tui = 1; break;
-        case 'P': fo.start_paused = 1; break;
-        case 'S': if ((rc = cli_long("--seconds", optarg, 1, 100000000L, &seconds))) return rc; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("ganscope %s\n", GS_VERSION); return 0;
-        default: usage(stderr); return EXIT_BAD_INPUT;
+        case 'p':
+            r.preset = optarg;
+            break;
+        case 's':
+            if ((rc = cli_add_set(&r, optarg))) return rc;
+            break;
+        case 'a':
+            if ((rc = cli_add_at(&r, optarg))) return rc;
+            break;
+        case 'l':
+            r.log_path = optarg;
+            break;
+        case 'g':
+            want_gui = 1;
+            break;
+        case 't':
+            want_tui = 1;
+            break;
+        case 'P':
+            fo.start_paused = 1;
+            break;
+        case 'S':
+            if ((rc = cli_long("--seconds", optarg, 1, 100000000L, &seconds))) return rc;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("ganscope %s\n", GS_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return EXIT_BAD_INPUT;
         }
     }
-    if (optind < argc)
-        return cli_bad("unknown command '%s' (see ganscope --help)", argv[optind]);
+    if (optind < argc) return cli_bad("unknown command '%s' (see ganscope --help)", argv[optind]);
     if (want_gui && want_tui) return cli_bad("--gui and --tui exclude each other");
     if ((rc = cli_build_config(&r, DEFAULT_PRESET, &fo.cfg))) return rc;
     cli_set_threads(0, &fo.cfg);
@@ -151,8 +179,9 @@ int main(int argc, char **argv) {
         for (int i = 0; i < N_SUB; i++)
             if (strcmp(argv[1], subcommands[i].name) == 0)
                 return subcommands[i].run(argc - 1, argv + 1);
-        return cli_bad("unknown command '%s' (commands: train, sample, bench, eval, sweep, presets, keys)",
-                       argv[1]);
+        return cli_bad(
+            "unknown command '%s' (commands: train, sample, bench, eval, sweep, presets, keys)",
+            argv[1]);
     }
     return cmd_live(argc, argv, 0);
 }

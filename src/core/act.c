@@ -28,8 +28,8 @@ static void identity_bwd(const float *z, const float *a, const float *da, float 
 static void sigmoid_fwd(const float *z, float *a, long n, float p) {
     for (long i = 0; i < n; i++) a[i] = sigm(z[i]);
 }
-static void sigmoid_bwd(const float *z, const float *a, const float *da, float *dz, long n,
-                        float p, float *dp) {
+static void sigmoid_bwd(const float *z, const float *a, const float *da, float *dz, long n, float p,
+                        float *dp) {
     for (long i = 0; i < n; i++) dz[i] = da[i] * a[i] * (1.0f - a[i]);
 }
 
@@ -150,8 +150,7 @@ const act_info act_table[ACT_COUNT] = {
     [ACT_SILU] = {"silu", silu_fwd, silu_bwd, INIT_HE, NULL, 0, 0, 0, 0, "x * sigmoid(x)"},
     [ACT_SOFTPLUS] = {"softplus", softplus_fwd, softplus_bwd, INIT_HE, NULL, 0, 0, 0, 0,
                       "log(1 + e^x)"},
-    [ACT_MISH] = {"mish", mish_fwd, mish_bwd, INIT_HE, NULL, 0, 0, 0, 0,
-                  "x * tanh(softplus(x))"},
+    [ACT_MISH] = {"mish", mish_fwd, mish_bwd, INIT_HE, NULL, 0, 0, 0, 0, "x * tanh(softplus(x))"},
 };
 
 gs_status act_parse(const char *name, act_kind *out, gs_error *err) {
@@ -161,8 +160,7 @@ gs_status act_parse(const char *name, act_kind *out, gs_error *err) {
             return GS_OK;
         }
     }
-    return gs_fail(err, GS_ERR_VALUE, "unknown activation '%s' (accepted: %s)", name,
-                   act_names());
+    return gs_fail(err, GS_ERR_VALUE, "unknown activation '%s' (accepted: %s)", name, act_names());
 }
 
 const char *act_name(act_kind k) {

@@ -38,11 +38,11 @@ typedef struct act_info {
     act_fwd_fn fwd;
     act_bwd_fn bwd;
     init_kind init;
-    const char *param; /* "slope", "alpha" or NULL */
-    int learnable;     /* parameter is trained (prelu) */
-    int can_die;       /* output is exactly 0 on a half-line: dead units are meaningful */
+    const char *param;    /* "slope", "alpha" or NULL */
+    int learnable;        /* parameter is trained (prelu) */
+    int can_die;          /* output is exactly 0 on a half-line: dead units are meaningful */
     float sat_lo, sat_hi; /* saturating bounds (sigmoid 0..1, tanh -1..1); equal when none */
-    const char *help;  /* one line for help texts */
+    const char *help;     /* one line for help texts */
 } act_info;
 
 extern const act_info act_table[ACT_COUNT];

@@ -10,7 +10,7 @@
 #include "rng.h"
 #include "status.h"
 
-#define DATA_MAX_MODES 25
+#define DATA_MAX_MODES   25
 #define DATA_FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
 typedef enum data_kind { DATA_POINTS, DATA_IMAGES } data_kind;
@@ -22,10 +22,10 @@ typedef struct dataset {
     /* points */
     float *points; /* (n_points, 2) for csv; NULL for generated sets */
     long n_points;
-    int n_modes;                      /* ring8: 8, grid25: 25, else 0 */
-    float modes[DATA_MAX_MODES * 2];  /* (n_modes, 2) */
-    float sigma;                      /* std of each mode */
-    float view[4];                    /* xmin, xmax, ymin, ymax for plots */
+    int n_modes;                     /* ring8: 8, grid25: 25, else 0 */
+    float modes[DATA_MAX_MODES * 2]; /* (n_modes, 2) */
+    float sigma;                     /* std of each mode */
+    float view[4];                   /* xmin, xmax, ymin, ymax for plots */
     /* images */
     int width, height;
     uint8_t *images; /* (n_images, height*width) training set */

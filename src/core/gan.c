@@ -31,8 +31,8 @@ gs_status gan_create(gan *gn, const gs_config *cfg, gs_error *err) {
     st = mlp_create(&gn->g, gn->z_dim, cfg->gen.n_hidden, cfg->gen.hidden, gn->x_dim, cfg->gen.act,
                     cfg->gen.slope, cfg->gen.out_act, g_max, err);
     if (!st)
-        st = mlp_create(&gn->d, gn->x_dim, cfg->disc.n_hidden, cfg->disc.hidden, 1,
-                        cfg->disc.act, cfg->disc.slope, ACT_IDENTITY, 2 * g_max, err);
+        st = mlp_create(&gn->d, gn->x_dim, cfg->disc.n_hidden, cfg->disc.hidden, 1, cfg->disc.act,
+                        cfg->disc.slope, ACT_IDENTITY, 2 * g_max, err);
     if (!st) {
         size_t n = (size_t)B * gn->z_dim + 2 * (size_t)B * gn->x_dim + 2 * (size_t)B +
                    (size_t)B * gn->x_dim;
@@ -94,8 +94,7 @@ static void d_step(gan *gn) {
     make_fake(gn);
     mlp_forward(&gn->d, gn->xd, 2 * B);
     const float *logit = mlp_output(&gn->d);
-    gn->last.d_loss =
-        loss_d(gn->cfg.train.loss, logit, logit + B, B, gn->dlogit, gn->dlogit + B);
+    gn->last.d_loss = loss_d(gn->cfg.train.loss, logit, logit + B, B, gn->dlogit, gn->dlogit + B);
     gn->last.d_real = mean_prob(logit, B);
     gn->last.d_fake = mean_prob(logit + B, B);
     mlp_backward(&gn->d, gn->dlogit, NULL, 1);
@@ -144,8 +143,7 @@ void gan_discriminate(gan *gn, const float *x, long n, float *out) {
 }
 
 gs_status gan_mode_stats(gan *gn, uint64_t seed, float *scratch, mode_stats *out) {
-    if (gn->data.n_modes == 0)
-        return gs_fail(NULL, GS_ERR_STATE, "data set has no modes");
+    if (gn->data.n_modes == 0) return gs_fail(NULL, GS_ERR_STATE, "data set has no modes");
     rng r;
     rng_seed(&r, seed);
     float *z = scratch, *x = scratch + (size_t)METRICS_SAMPLES * gn->z_dim;

@@ -25,11 +25,11 @@ typedef struct gan {
     rng rng;
     long step; /* G steps taken (a "training step" = d_steps D steps + 1 G step) */
     int batch, z_dim, x_dim;
-    float *buf;    /* one block for the buffers below */
-    float *z;      /* (batch, z_dim) noise */
-    float *xd;     /* (2*batch, x_dim) D input: real rows then fake rows */
-    float *dlogit; /* (2*batch) */
-    float *dx;     /* (batch, x_dim) gradient of G's loss w.r.t. G's output */
+    float *buf;     /* one block for the buffers below */
+    float *z;       /* (batch, z_dim) noise */
+    float *xd;      /* (2*batch, x_dim) D input: real rows then fake rows */
+    float *dlogit;  /* (2*batch) */
+    float *dx;      /* (batch, x_dim) gradient of G's loss w.r.t. G's output */
     int fake_valid; /* xd's fake half is G(z) for the current G and z */
     gan_stats last;
 } gan;

@@ -24,9 +24,9 @@ typedef struct layer_stats {
     act_kind act;
     float slope;
     int units;
-    float pre_lo, pre_hi;   /* histogram ranges */
+    float pre_lo, pre_hi; /* histogram ranges */
     float post_lo, post_hi;
-    float pre_hist[HIST_BINS];  /* fractions of values, summing to 1 */
+    float pre_hist[HIST_BINS]; /* fractions of values, summing to 1 */
     float post_hist[HIST_BINS];
     float grad_norm; /* L2 norm of the layer's weight+bias gradient */
     float dead;      /* fraction of units whose output is 0 for every row */

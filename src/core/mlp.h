@@ -35,11 +35,11 @@ typedef struct mlp {
     const float *input; /* input of the last forward, (batch, in_dim); not owned */
     mlp_layer layer[MLP_MAX_LAYERS];
     long n_params;
-    float *params; /* (n_params) */
-    float *grads;  /* (n_params) */
-    float *m, *v;  /* (n_params) optimizer moments */
-    float *acts;   /* z and a of every layer, (max_batch, out) each */
-    float *scratch;     /* two (max_batch, max_width) buffers for backward */
+    float *params;  /* (n_params) */
+    float *grads;   /* (n_params) */
+    float *m, *v;   /* (n_params) optimizer moments */
+    float *acts;    /* z and a of every layer, (max_batch, out) each */
+    float *scratch; /* two (max_batch, max_width) buffers for backward */
     int max_width;
 } mlp;
 

@@ -19,8 +19,7 @@ void preset_defaults(gs_config *cfg);
 gs_status preset_load(const char *name_or_path, gs_config *cfg, gs_error *err);
 
 /* Parses INI text over the current contents of cfg; origin names it in messages. */
-gs_status preset_parse_string(const char *text, const char *origin, gs_config *cfg,
-                              gs_error *err);
+gs_status preset_parse_string(const char *text, const char *origin, gs_config *cfg, gs_error *err);
 
 /* Applies one override "section.key=value" (as given to --set). */
 gs_status preset_set(gs_config *cfg, const char *assignment, gs_error *err);

@@ -8,7 +8,7 @@
 
 typedef struct rng {
     uint64_t s[4];
-    float spare;   /* second Box-Muller value, valid when has_spare */
+    float spare; /* second Box-Muller value, valid when has_spare */
     int has_spare;
 } rng;
 

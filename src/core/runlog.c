@@ -36,18 +36,24 @@ void runlog_json_string(FILE *fp, const char *s) {
     fputc('"', fp);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(fp, "\\%c", c);
-        else if (c == '\n') fputs("\\n", fp);
-        else if (c < 0x20) fprintf(fp, "\\u%04x", c);
-        else fputc(c, fp);
+        if (c == '"' || c == '\\')
+            fprintf(fp, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", fp);
+        else if (c < 0x20)
+            fprintf(fp, "\\u%04x", c);
+        else
+            fputc(c, fp);
     }
     fputc('"', fp);
 }
 
 /* JSON has no NaN: a diverged loss is written as null. */
 static void json_num(FILE *fp, const char *key, double v) {
-    if (isfinite(v)) fprintf(fp, ", \"%s\": %.6g", key, v);
-    else fprintf(fp, ", \"%s\": null", key);
+    if (isfinite(v))
+        fprintf(fp, ", \"%s\": %.6g", key, v);
+    else
+        fprintf(fp, ", \"%s\": null", key);
 }
 
 void runlog_metrics(runlog *lg, const char *type, const runlog_record *r) {
@@ -55,8 +61,10 @@ void runlog_metrics(runlog *lg, const char *type, const runlog_record *r) {
     if (lg->csv) {
         fprintf(lg->fp, "%s,%ld,%.3f,%.6g,%.6g,%.6g,%.6g,%.2f,", type, r->step, r->time_s,
                 r->d_loss, r->g_loss, r->d_real, r->d_fake, r->steps_per_s);
-        if (r->has_modes) fprintf(lg->fp, "%d,%.4f,%.4f,\n", r->modes, r->hq, r->kl);
-        else fputs(",,,\n", lg->fp);
+        if (r->has_modes)
+            fprintf(lg->fp, "%d,%.4f,%.4f,\n", r->modes, r->hq, r->kl);
+        else
+            fputs(",,,\n", lg->fp);
     } else {
         fprintf(lg->fp, "{\"type\": \"%s\", \"step\": %ld", type, r->step);
         json_num(lg->fp, "time_s", r->time_s);

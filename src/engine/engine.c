@@ -98,7 +98,8 @@ static void *trainer(void *arg) {
         if (!e->s.paused) {
             session_step(&e->s);
             log_every = e->s.gn.cfg.train.log_every;
-            if (log_every > 0 && e->s.gn.step % log_every == 0) session_log_metrics(&e->s, "metrics");
+            if (log_every > 0 && e->s.gn.step % log_every == 0)
+                session_log_metrics(&e->s, "metrics");
         }
         /* a change made inside the publish interval must still reach the
          * screen, also when the trainer is paused and nothing else happens */

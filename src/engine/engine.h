@@ -112,8 +112,8 @@ typedef struct snapshot {
     int n_points;
     float fake_pts[SNAP_POINTS * 2];
     float real_pts[SNAP_POINTS * 2];
-    float view[4];                         /* xmin, xmax, ymin, ymax */
-    float heat[SNAP_GRID * SNAP_GRID];     /* D(x) over the view, row 0 at ymax */
+    float view[4];                     /* xmin, xmax, ymin, ymax */
+    float heat[SNAP_GRID * SNAP_GRID]; /* D(x) over the view, row 0 at ymax */
     int has_manifold;
     float manifold[SNAP_MANIFOLD * SNAP_MANIFOLD * 2]; /* G(noise grid) */
     int has_modes;
@@ -124,8 +124,8 @@ typedef struct snapshot {
 /* ---- session: a GAN and everything around it, driven by one thread ---- */
 typedef struct session {
     gan gn;
-    int live;       /* gn is valid */
-    double t0;      /* monotonic start time */
+    int live;  /* gn is valid */
+    double t0; /* monotonic start time */
     int paused;
     int quit;
     long next_sched; /* index into gn.cfg.sched of the next schedule entry */
@@ -134,7 +134,7 @@ typedef struct session {
     engine_event events[SNAP_MAX_EVENTS]; /* ring of the last events */
     history hist;
     float steps_per_s;
-    double rate_t;  /* for steps/s */
+    double rate_t; /* for steps/s */
     long rate_step;
     int has_modes;
     long modes_step;
@@ -146,8 +146,7 @@ typedef struct session {
 
 double engine_now(void); /* monotonic seconds */
 
-gs_status session_open(session *s, const gs_config *cfg, runlog *log0, runlog *log1,
-                       gs_error *err);
+gs_status session_open(session *s, const gs_config *cfg, runlog *log0, runlog *log1, gs_error *err);
 void session_close(session *s);
 /* Applies one command between two steps. Invalid commands are refused with an
  * event; the return value says whether it was applied. */

@@ -41,8 +41,8 @@ gs_status engine_parse_setting(const char *setting, engine_cmd *out, gs_error *e
         out->value = strtod(v, NULL);
     } else {
         /* the preset table marks a key live that has no command here */
-        return gs_fail(err, GS_ERR_STATE, "'%s': no engine command for %s.%s", setting,
-                       ps.section, k);
+        return gs_fail(err, GS_ERR_STATE, "'%s': no engine command for %s.%s", setting, ps.section,
+                       k);
     }
     return GS_OK;
 }
