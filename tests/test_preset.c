@@ -16,8 +16,9 @@
 
 #include "preset.h"
 
-static const char *const expected_builtins[] = {"bench", "fashion", "grid25", "mnist",
-                                                "ring8", "spiral",  "tiny"};
+static const char *const expected_builtins[] = {"bench",       "fashion-best", "fashion",
+                                                "grid25-best", "grid25",       "mnist",
+                                                "ring8",       "spiral",       "tiny"};
 
 /* Fails with the message when a call that should succeed does not. */
 #define assert_ok(call, err)                                                                       \
@@ -681,8 +682,9 @@ static void test_load_files(void **state) {
     assert_has(err.msg, "is a directory");
 
     assert_int_equal(preset_load("ring9", &c, &err), GS_ERR_VALUE);
-    assert_string_equal(err.msg, "unknown preset 'ring9' (builtin: bench, fashion, grid25, "
-                                 "mnist, ring8, spiral, tiny; or give a path to an .ini file)");
+    assert_string_equal(err.msg, "unknown preset 'ring9' (builtin: bench, fashion-best, fashion, "
+                                 "grid25-best, grid25, mnist, ring8, spiral, tiny; or give a path "
+                                 "to an .ini file)");
 
     /* A builtin's errors point at its file in the source tree. */
     assert_int_equal(preset_parse_string("[train]\nbatch = 0\n", "presets/ring8.ini", &c, &err),

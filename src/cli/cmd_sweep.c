@@ -1088,7 +1088,7 @@ static int write_report(const sweep *sw, int argc, char **argv) {
     gs_error err;
     if (atomic_open(&f, path, &err)) return cli_bad("%s", err.msg);
     FILE *fp = f.fp;
-    fputs("# Sweep report\n\nMade by\n\n```\nganscope", fp);
+    fputs("# Sweep report\n\nMade by\n\n```\nganscope sweep", fp);
     for (int i = 0; i < argc; i++) fputc(' ', fp), shell_quote(fp, argv[i]);
     fprintf(fp,
             "\n```\n\nEach cell is the mean ± standard error over the seeds that finished "

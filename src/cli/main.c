@@ -57,15 +57,20 @@ int cmd_presets(int argc, char **argv) {
         return 0;
     }
     if (argc > 1) return cli_bad("presets: unexpected argument '%s'", argv[1]);
+    int width = 0;
+    for (int i = 0; i < preset_builtin_count(); i++) {
+        int len = (int)strlen(preset_builtin_name(i));
+        if (len > width) width = len;
+    }
     for (int i = 0; i < preset_builtin_count(); i++) {
         gs_config cfg;
         gs_error err;
         preset_defaults(&cfg);
         const char *name = preset_builtin_name(i);
         if (preset_load(name, &cfg, &err))
-            printf("%-10s (broken: %s)\n", name, err.msg);
+            printf("%-*s  (broken: %s)\n", width, name, err.msg);
         else
-            printf("%-10s %s\n", name, cfg.description);
+            printf("%-*s  %s\n", width, name, cfg.description);
     }
     return 0;
 }
