@@ -85,10 +85,7 @@ gs_status cli_eval_points(gan *gn, long n, uint64_t seed, mode_stats *out, gs_er
         free(z), free(x);
         return gs_fail(err, GS_ERR_NOMEM, "out of memory for %ld samples", n);
     }
-    rng r;
-    rng_seed(&r, seed);
-    rng_fill_normal(&r, z, n * gn->z_dim, 1.0f);
-    gan_generate(gn, z, n, x);
+    gan_sample(gn, seed, n, z, x);
     gs_status st = metrics_modes(&gn->data, x, n, out);
     free(z), free(x);
     return st;

@@ -89,10 +89,7 @@ int cmd_sample(int argc, char **argv) {
         gan_free(&gn);
         return cli_bad("sample: out of memory for %ld samples", n);
     }
-    rng r;
-    rng_seed(&r, seed);
-    rng_fill_normal(&r, z, n * gn.z_dim, 1.0f);
-    gan_generate(&gn, z, n, x);
+    gan_sample(&gn, seed, n, z, x);
     gs_status st;
     if (!images) {
         st = write_csv(out, x, n, &err);

@@ -490,10 +490,7 @@ gs_status classifier_score_gan(classifier *c, const gauss_stats *ref, gan *gn, l
         free(z), free(x);
         return gs_fail(err, GS_ERR_NOMEM, "out of memory for %ld samples", n);
     }
-    rng r;
-    rng_seed(&r, seed);
-    rng_fill_normal(&r, z, n * gn->z_dim, 1.0f);
-    gan_generate(gn, z, n, x);
+    gan_sample(gn, seed, n, z, x);
     gs_status st = classifier_score(c, ref, x, n, out, err);
     free(z), free(x);
     return st;

@@ -142,12 +142,16 @@ void gan_discriminate(gan *gn, const float *x, long n, float *out) {
     for (long i = 0; i < n; i++) out[i] = loss_sigmoid(out[i]);
 }
 
-gs_status gan_mode_stats(gan *gn, uint64_t seed, float *scratch, mode_stats *out) {
-    if (gn->data.n_modes == 0) return gs_fail(NULL, GS_ERR_STATE, "data set has no modes");
+void gan_sample(gan *gn, uint64_t seed, long n, float *z, float *x) {
     rng r;
     rng_seed(&r, seed);
+    rng_fill_normal(&r, z, n * gn->z_dim, 1.0f);
+    gan_generate(gn, z, n, x);
+}
+
+gs_status gan_mode_stats(gan *gn, uint64_t seed, float *scratch, mode_stats *out) {
+    if (gn->data.n_modes == 0) return gs_fail(NULL, GS_ERR_STATE, "data set has no modes");
     float *z = scratch, *x = scratch + (size_t)METRICS_SAMPLES * gn->z_dim;
-    rng_fill_normal(&r, z, (long)METRICS_SAMPLES * gn->z_dim, 1.0f);
-    gan_generate(gn, z, METRICS_SAMPLES, x);
+    gan_sample(gn, seed, METRICS_SAMPLES, z, x);
     return metrics_modes(&gn->data, x, METRICS_SAMPLES, out);
 }

@@ -53,6 +53,11 @@ void gan_generate(gan *gn, const float *z, long n, float *out);
 /* D's probability D(x) for n rows x (n, x_dim) into out (n). */
 void gan_discriminate(gan *gn, const float *x, long n, float *out);
 
+/* n generator samples x (n, x_dim) from noise z (n, z_dim, scratch) drawn with a
+ * private RNG seeded by seed: the same seed gives the same samples, and the
+ * training RNG is untouched. */
+void gan_sample(gan *gn, uint64_t seed, long n, float *z, float *x);
+
 /* Draws METRICS_SAMPLES generator samples with a private RNG (the training RNG is
  * untouched) and scores them; GS_ERR_STATE when the data set has no modes.
  * scratch must hold METRICS_SAMPLES*(z_dim+x_dim) floats. */
