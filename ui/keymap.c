@@ -45,6 +45,8 @@ const keymap_entry keymap[] = {
     {GSK_F12, "F12", KA_SCREENSHOT, 0, 0, 0, "save a PNG screenshot (window only)"},
     {'h', "h", KA_HELP, 0, 0, 0, "show / hide this help"},
     {'?', "?", KA_HELP, 0, 0, 0, "show / hide this help"},
+    {GSK_F1, "F1", KA_HELP, 0, 0, 0, "show / hide this help"},
+    {GSK_ESC, "Esc", KA_HELP_CLOSE, 0, 0, 0, "close this help"},
     {'q', "q", KA_QUIT, 0, 0, 0, "quit"},
 };
 const int keymap_count = (int)(sizeof keymap / sizeof keymap[0]);

@@ -25,6 +25,7 @@ typedef enum key_action {
     KA_LAYER_UP,   /* select the previous hidden layer (or "all") */
     KA_LAYER_DOWN,
     KA_HELP,
+    KA_HELP_CLOSE, /* Esc: close the help if it is open */
     KA_QUIT,
     KA_SCREENSHOT,
     KA_TOGGLE_SMOOTH,   /* loss curves smoothed */

@@ -99,6 +99,9 @@ void gui_key(gui *g, int key) {
     case KA_HELP:
         g->help = !g->help;
         break;
+    case KA_HELP_CLOSE:
+        g->help = 0;
+        break;
     case KA_QUIT:
         g->quit = 1;
         break;

@@ -140,7 +140,7 @@ void panel_status_help(gui *g) {
     draw_frame(g, box, COL_EVENT, 2);
     int y = box.y + pad;
     text_draw(g->tc, FONT_BODY, box.x + 2 * pad, y, ALIGN_LEFT, COL_TEXT,
-              "Keys of the live lab (h or ? closes this)");
+              "Keys of the live lab (h, ? or Esc closes this)");
     y += line * 3 / 2;
     for (int i = 0; i < keymap_count; i++) {
         int col = i / rows, row = i % rows;

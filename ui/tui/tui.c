@@ -309,12 +309,6 @@ static int tui_key(tui_app *a, int ch, double now) {
         return 0;
     }
     int k = tui_map_key(ch);
-    if (k == GSK_ESC && v->help) {
-        v->help = 0;
-        tui_touch_all(a);
-        a->view_gen++;
-        return 0;
-    }
     if (v->help && (ch == KEY_NPAGE || ch == KEY_PPAGE || k == GSK_LEFT || k == GSK_RIGHT)) {
         int pages = tui_help_pages(a->lay.help.w, a->lay.help.h);
         int d = ch == KEY_NPAGE || k == GSK_RIGHT ? 1 : -1;
@@ -342,6 +336,12 @@ static int tui_key(tui_app *a, int ch, double now) {
         v->help = !v->help;
         v->help_page = 0;
         if (!v->help) tui_touch_all(a);
+        a->view_gen++;
+        break;
+    case KA_HELP_CLOSE:
+        if (!v->help) break;
+        v->help = 0;
+        tui_touch_all(a);
         a->view_gen++;
         break;
     case KA_QUIT:
