@@ -4,7 +4,7 @@
 # sweep resumes (finished runs are kept), so an interrupted study continues
 # where it stopped; with every run finished it only rewrites the reports.
 #
-#   scripts/study.sh              all sweeps (about an hour on 2 cores)
+#   scripts/study.sh              all sweeps (about 100 minutes on 2 cores)
 #   scripts/study.sh slope gslope only the named sweeps
 #   scripts/study.sh --list       the sweep names and their commands
 #
@@ -22,6 +22,7 @@ STUDY=(
   "gslope|--preset ring8 --preset grid25 --vary generator.activation=leaky_relu --vary generator.slope=0.01,0.1,0.2,0.3,0.5 --seeds 3"
   "fashion|--preset fashion --vary generator.activation=relu,leaky_relu,elu,tanh --seeds 3 --steps 4000"
   "fashion-d|--preset fashion --vary discriminator.activation=leaky_relu,relu,elu,silu --seeds 3 --steps 4000"
+  "fashion-long|--preset fashion --vary generator.activation=leaky_relu,elu --seeds 2"
   "grid25-best|--preset grid25-best --seeds 10"
   "long-slope|--preset grid25-best --vary discriminator.slope=0,0.1,0.2 --seeds 3"
 )

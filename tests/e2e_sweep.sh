@@ -4,7 +4,7 @@
 # per run, report.md and PNG plots; after one run's log is deleted, a rerun redoes
 # only that run (the other logs keep their mtimes); --emit-jobs prints one command
 # per run; a bad --vary is one line on stderr and exit code 2. Also `eval` on a
-# tiny checkpoint and on bad input.
+# tiny checkpoint and on bad input, and that every sweep of scripts/study.sh parses.
 #   bash tests/e2e_sweep.sh path/to/ganscope
 set -u
 bin=$1
@@ -92,6 +92,22 @@ expect2 "eval of a truncated checkpoint" "$bin" eval --load "$tmp/trunc.safetens
 expect2 "eval --n 1" "$bin" eval --load "$tmp/t.safetensors" --n 1
 "$bin" train --preset spiral --steps 5 --quiet --save "$tmp/s.safetensors" >/dev/null
 expect2 "eval of data without modes" "$bin" eval --load "$tmp/s.safetensors"
+
+# 6. every sweep of the shipped study (scripts/study.sh) still parses: its
+# presets exist and its --vary keys and values are valid (nothing is run)
+study="$(dirname "$0")/../scripts/study.sh"
+n_sweeps=0
+while read -r name cmd; do
+  n_sweeps=$((n_sweeps + 1))
+  cmd=${cmd#ganscope sweep }
+  cmd=${cmd% --out *}
+  # shellcheck disable=SC2086 # the listed arguments are split on purpose
+  if "$bin" sweep $cmd --out "$tmp/study/$name" --emit-jobs >"$tmp/jobs" 2>"$tmp/err" &&
+    [ "$(wc -l <"$tmp/jobs")" -ge 1 ]; then
+    ok "study sweep $name: $(wc -l <"$tmp/jobs") runs"
+  else bad "study sweep $name: $(cat "$tmp/err")"; fi
+done < <(bash "$study" --list)
+[ "$n_sweeps" -ge 5 ] && ok "study lists $n_sweeps sweeps" || bad "study --list gave $n_sweeps sweeps"
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 exit $((fails > 0))
