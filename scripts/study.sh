@@ -22,7 +22,7 @@ STUDY=(
   "gslope|--preset ring8 --preset grid25 --vary generator.activation=leaky_relu --vary generator.slope=0.01,0.1,0.2,0.3,0.5 --seeds 3"
   "fashion|--preset fashion --vary generator.activation=relu,leaky_relu,elu,tanh --seeds 3 --steps 4000"
   "fashion-d|--preset fashion --vary discriminator.activation=leaky_relu,relu,elu,silu --seeds 3 --steps 4000"
-  "fashion-long|--preset fashion --vary generator.activation=leaky_relu,elu --seeds 2"
+  "fashion-long|--preset fashion --vary generator.activation=leaky_relu,elu --seeds 3"
   "grid25-best|--preset grid25-best --seeds 10"
   "long-slope|--preset grid25-best --vary discriminator.slope=0,0.1,0.2 --seeds 3"
 )
