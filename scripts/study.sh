@@ -34,11 +34,20 @@ if [[ "${1:-}" == "--list" ]]; then
   exit 0
 fi
 
+# Unknown names are bad input: one line, exit code 2, nothing run.
+for a in "$@"; do
+  known=0
+  for s in "${STUDY[@]}"; do [[ "$a" == "${s%%|*}" ]] && known=1; done
+  if ((!known)); then
+    printf 'study.sh: no sweep named %s (scripts/study.sh --list shows them)\n' "$a" >&2
+    exit 2
+  fi
+done
+
 gs_ensure_packages
 gs_build build -DCMAKE_BUILD_TYPE=Release
 cd "$GS_ROOT"
 
-ran=0
 for s in "${STUDY[@]}"; do
   name="${s%%|*}"
   if (($# > 0)); then
@@ -48,6 +57,4 @@ for s in "${STUDY[@]}"; do
   fi
   # shellcheck disable=SC2086 # the arguments are split on purpose
   build/ganscope sweep ${s#*|} --jobs "$(nproc)" --out "docs/study/$name"
-  ran=$((ran + 1))
 done
-((ran > 0)) || gs_die "no sweep named: $* (see scripts/study.sh --list)"

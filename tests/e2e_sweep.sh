@@ -108,6 +108,7 @@ while read -r name cmd; do
   else bad "study sweep $name: $(cat "$tmp/err")"; fi
 done < <(bash "$study" --list)
 [ "$n_sweeps" -ge 5 ] && ok "study lists $n_sweeps sweeps" || bad "study --list gave $n_sweeps sweeps"
+expect2 "study.sh with an unknown sweep" bash "$study" nosuch
 
 [ $fails -eq 0 ] && echo "all passed" || echo "$fails failed"
 exit $((fails > 0))
