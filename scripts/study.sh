@@ -19,6 +19,7 @@ set -euo pipefail
 STUDY=(
   "activations|--preset ring8 --preset grid25 --vary generator.activation=relu,leaky_relu,elu,selu,tanh --vary discriminator.activation=leaky_relu,elu --seeds 3"
   "slope|--preset ring8 --preset grid25 --vary discriminator.slope=0,0.1,0.2,0.3,0.5 --seeds 3"
+  "gact-dslope|--preset ring8 --preset grid25 --vary generator.activation=relu,leaky_relu,elu,selu,tanh --vary discriminator.slope=0,0.1,0.2,0.3 --seeds 3"
   "gslope|--preset ring8 --preset grid25 --vary generator.activation=leaky_relu --vary generator.slope=0.01,0.1,0.2,0.3,0.5 --seeds 3"
   "fashion|--preset fashion --vary generator.activation=relu,leaky_relu,elu,tanh --seeds 3 --steps 4000"
   "fashion-d|--preset fashion --vary discriminator.activation=leaky_relu,relu,elu,silu --seeds 3 --steps 4000"
