@@ -4,7 +4,7 @@
 # sweep resumes (finished runs are kept), so an interrupted study continues
 # where it stopped; with every run finished it only rewrites the reports.
 #
-#   scripts/study.sh              all sweeps (about 100 minutes on 2 cores)
+#   scripts/study.sh              all sweeps (about 135 minutes on 2 cores)
 #   scripts/study.sh slope gslope only the named sweeps
 #   scripts/study.sh --list       the sweep names and their commands
 #
